@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * mamori CBOR (RFC 8949): a zero-copy pull decoder, an encoder into caller
+ * buffers, a table-driven map decoder and a diagnostic-notation printer.
+ *
+ * Decoder model
+ * -------------
+ * An mm_cbor_dec is a cursor over one caller-owned input. The caller
+ * allocates it (stack or static), calls mm_cbor_dec_init(), reads, and calls
+ * mm_cbor_dec_finish(). Nothing is allocated; strings come back as views into
+ * the input and stay valid as long as the input does. Containers are tracked
+ * on a fixed stack inside the struct (MM_CBOR_MAX_NESTING frames); the nesting
+ * limit actually enforced is set per decoder (default MM_CBOR_DEFAULT_NESTING).
+ * Arrays, maps, tags and entered byte-string-wrapped items each take a level.
+ *
+ * Errors are sticky: the first error is recorded with the byte offset of the
+ * item that caused it, and every later call returns that error without
+ * reading. A sequence of reads can therefore be checked once, at the end, and
+ * nothing decoded after a failure can be mistaken for data.
+ *
+ * Two ways to read:
+ * - mm_cbor_next() walks every item in document order; containers are entered
+ *   as they are met and left automatically when their last item has been
+ *   read. This is what printers and generic walkers use.
+ * - The typed calls (mm_cbor_get_*, mm_cbor_enter_*, mm_cbor_exit,
+ *   mm_cbor_skip, mm_cbor_get_raw) are what protocol code uses. A container
+ *   entered with mm_cbor_enter_array/map/wrapped stays open until
+ *   mm_cbor_exit(); reading past its last item fails with MM_ERR_CBOR_NO_ITEM
+ *   instead of silently reading the parent's next item.
+ *
+ * Well-formedness (RFC 8949 section 3 and Appendix F) is always checked.
+ * Deterministic mode (MM_CBOR_DETERMINISTIC, section 4.2.1) additionally
+ * rejects non-shortest heads and floats, indefinite lengths, unsorted or
+ * duplicate map keys, and bignums not in preferred form. Indefinite lengths
+ * are refused unless MM_CBOR_ALLOW_INDEF is given.
+ *
+ * Inputs are limited to 4 GiB - 1 (offsets are 32-bit to keep the frame
+ * stack small on devices).
+ */
+#ifndef MAMORI_CBOR_H
+#define MAMORI_CBOR_H
+
+#include "mamori/base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Item types. The first seven are the major types 0..6 of RFC 8949; major type
+ * 7 is split into its kinds. */
+typedef enum mm_cbor_type {
+    MM_CBOR_UINT = 0,   /* arg holds the value */
+    MM_CBOR_NINT = 1,   /* the value is -1 - arg */
+    MM_CBOR_BSTR = 2,   /* str holds the content (definite length) */
+    MM_CBOR_TSTR = 3,   /* str holds the UTF-8 content (definite length) */
+    MM_CBOR_ARRAY = 4,  /* arg holds the item count (definite length) */
+    MM_CBOR_MAP = 5,    /* arg holds the number of pairs (definite length) */
+    MM_CBOR_TAG = 6,    /* arg holds the tag number; the tagged item follows */
+    MM_CBOR_SIMPLE = 7, /* arg holds a simple value other than the four below */
+    MM_CBOR_FALSE = 8,
+    MM_CBOR_TRUE = 9,
+    MM_CBOR_NULL = 10,
+    MM_CBOR_UNDEFINED = 11,
+    MM_CBOR_FLOAT = 12, /* f holds the value; float_size says 2, 4 or 8 bytes */
+} mm_cbor_type;
+
+/* Item flags. */
+#define MM_CBOR_ITEM_INDEF 0x1u /* indefinite length (string, array or map) */
+
+/* One decoded data item (its head, and for strings its content). */
+typedef struct mm_cbor_item {
+    mm_cbor_type type;
+    uint8_t flags;      /* MM_CBOR_ITEM_* */
+    uint8_t float_size; /* 2, 4 or 8 for MM_CBOR_FLOAT, else 0 */
+    uint8_t depth;      /* nesting level the item sits at; 0 = top level */
+    uint32_t offset;    /* offset of the item's head in the input */
+    uint64_t arg;       /* see mm_cbor_type */
+    double f;           /* MM_CBOR_FLOAT only */
+    /* Strings: the content. For an indefinite-length string, the bytes of its
+     * chunks (heads included, break excluded): see mm_cbor_chunk_next(). */
+    mm_bytes str;
+} mm_cbor_item;
+
+/* Decoder flags. */
+#define MM_CBOR_DETERMINISTIC 0x1u /* RFC 8949 section 4.2.1 core deterministic */
+#define MM_CBOR_ALLOW_INDEF   0x2u /* accept indefinite lengths (not with DETERMINISTIC) */
+#define MM_CBOR_CHECK_UTF8    0x4u /* validate text strings as UTF-8 */
+#define MM_CBOR_SEQUENCE      0x8u /* input is a CBOR sequence (RFC 8742), not one item */
+
+/* Count reported by mm_cbor_enter_array/map for an indefinite-length item. */
+#define MM_CBOR_INDEF_COUNT SIZE_MAX
+
+/* One open container (internal; exposed only so the caller can allocate). */
+typedef struct mm_cbor_frame {
+    uint32_t remaining; /* definite: items (keys and values) left */
+    uint32_t key_off;   /* deterministic maps: offset of the current key */
+    uint32_t prev_off;  /* maps: previous key's offset; wraps: outer end */
+    uint32_t prev_len;  /* maps: previous key's length, UINT32_MAX if none */
+    uint8_t kind;
+    uint8_t flags;
+} mm_cbor_frame;
+
+/* The decoder (all fields internal). */
+typedef struct mm_cbor_dec {
+    const uint8_t *base; /* start of the input */
+    const uint8_t *pos;  /* next byte to read */
+    const uint8_t *end;  /* end of the readable region (narrowed inside wraps) */
+    uint32_t err_off;
+    uint32_t last_end; /* offset just past the last complete item */
+    mm_err err;
+    unsigned flags;
+    uint8_t depth;
+    uint8_t max_depth;
+    mm_cbor_frame stack[MM_CBOR_MAX_NESTING];
+} mm_cbor_dec;
+
+/* Starts decoding in. flags: MM_CBOR_*. The nesting limit starts at
+ * MM_CBOR_DEFAULT_NESTING. Errors (also recorded as the sticky error):
+ * MM_ERR_INVALID_ARG for a NULL pointer with non-zero length or a flag
+ * combination that contradicts itself; MM_ERR_TOO_LARGE for 4 GiB or more. */
+mm_err mm_cbor_dec_init(mm_cbor_dec *dec, mm_bytes in, unsigned flags);
+
+/* Sets the nesting limit (1..MM_CBOR_MAX_NESTING); call before reading. */
+mm_err mm_cbor_dec_set_max_depth(mm_cbor_dec *dec, unsigned max_depth);
+
+/* Ends decoding: returns the sticky error if any; MM_ERR_CBOR_ITEMS_LEFT when
+ * an entered container still has items, MM_ERR_STATE when one was not exited,
+ * MM_ERR_CBOR_TRAILING when bytes follow the top-level item (unless
+ * MM_CBOR_SEQUENCE), MM_ERR_CBOR_NO_ITEM when the input was empty. */
+MM_NODISCARD mm_err mm_cbor_dec_finish(mm_cbor_dec *dec);
+
+/* The sticky error (MM_OK if none) and the byte offset it refers to. */
+static inline mm_err mm_cbor_dec_error(const mm_cbor_dec *dec, size_t *offset)
+{
+    if (offset != NULL) {
+        *offset = dec->err_off;
+    }
+    return dec->err;
+}
+
+/* Offset of the next byte to read. */
+static inline size_t mm_cbor_dec_offset(const mm_cbor_dec *dec) { return (size_t)(dec->pos - dec->base); }
+
+/* Records err at offset as the sticky error (if none is recorded yet) and
+ * returns the sticky error. Lets protocol code fail a decode for semantic
+ * reasons with the same reporting path. */
+mm_err mm_cbor_dec_fail(mm_cbor_dec *dec, mm_err err, size_t offset);
+
+/*
+ * Generic walk.
+ */
+
+/* Reads the next item in document order. Containers and tags are entered
+ * automatically; definite strings are returned whole; an indefinite string is
+ * returned as one item with MM_CBOR_ITEM_INDEF set, its chunks already
+ * checked. At the end of an entered container returns MM_ERR_CBOR_NO_ITEM
+ * (not sticky); at the end of the input MM_ERR_CBOR_NO_ITEM as well. */
+MM_NODISCARD mm_err mm_cbor_next(mm_cbor_dec *dec, mm_cbor_item *item);
+
+/* Looks at the next item's head without consuming it or changing any state
+ * (string contents are bounds-checked, not validated). Returns
+ * MM_ERR_CBOR_NO_ITEM (not sticky) when the current container is exhausted. */
+MM_NODISCARD mm_err mm_cbor_peek(mm_cbor_dec *dec, mm_cbor_item *item);
+
+/* True when the innermost open container (or the top-level sequence) has
+ * another item to read. False on error. */
+bool mm_cbor_more(mm_cbor_dec *dec);
+
+/* Iterates the chunks of an indefinite-length string item: *area starts as
+ * item->str and is advanced; each call stores the next chunk's content in
+ * *chunk and returns true, or returns false when none is left. */
+bool mm_cbor_chunk_next(mm_bytes *area, mm_bytes *chunk);
+
+/*
+ * Typed reads. Each reads exactly one item of the stated type or fails with
+ * MM_ERR_CBOR_TYPE (or MM_ERR_CBOR_RANGE for a value out of range) recorded
+ * at the item's offset.
+ */
+MM_NODISCARD mm_err mm_cbor_get_uint(mm_cbor_dec *dec, uint64_t *v);
+/* Major type 0 or 1, in [min, max]. */
+MM_NODISCARD mm_err mm_cbor_get_int(mm_cbor_dec *dec, int64_t min, int64_t max, int64_t *v);
+/* Definite-length byte string (MM_ERR_CBOR_INDEF for an indefinite one). */
+MM_NODISCARD mm_err mm_cbor_get_bstr(mm_cbor_dec *dec, mm_bytes *v);
+/* Definite-length text string. */
+MM_NODISCARD mm_err mm_cbor_get_tstr(mm_cbor_dec *dec, mm_bytes *v);
+MM_NODISCARD mm_err mm_cbor_get_bool(mm_cbor_dec *dec, bool *v);
+MM_NODISCARD mm_err mm_cbor_get_null(mm_cbor_dec *dec);
+/* Any float (half, single, double) as a double. */
+MM_NODISCARD mm_err mm_cbor_get_float(mm_cbor_dec *dec, double *v);
+/* A tag's number; the tagged item is the next item to read. */
+MM_NODISCARD mm_err mm_cbor_get_tag(mm_cbor_dec *dec, uint64_t *tag);
+/* If the next item is tag `tag`, consumes the tag and sets *present;
+ * otherwise reads nothing and clears *present. */
+MM_NODISCARD mm_err mm_cbor_opt_tag(mm_cbor_dec *dec, uint64_t tag, bool *present);
+/* An unsigned or negative integer or a bignum (tags 2 and 3): *negative and
+ * the big-endian magnitude m, the value being m or -1 - m. For ints the
+ * magnitude is written into the caller's 8-byte scratch. */
+MM_NODISCARD mm_err mm_cbor_get_bigint(mm_cbor_dec *dec, bool *negative, uint8_t scratch[8], mm_bytes *magnitude);
+/* Reads any item; containers are entered as mm_cbor_next() does. */
+MM_NODISCARD mm_err mm_cbor_get_item(mm_cbor_dec *dec, mm_cbor_item *item);
+
+/* Enters a definite-length array (or indefinite with MM_CBOR_ALLOW_INDEF,
+ * then *count is MM_CBOR_INDEF_COUNT). The array stays open until
+ * mm_cbor_exit(). */
+MM_NODISCARD mm_err mm_cbor_enter_array(mm_cbor_dec *dec, size_t *count);
+/* Enters a map; *count is the number of key/value pairs. */
+MM_NODISCARD mm_err mm_cbor_enter_map(mm_cbor_dec *dec, size_t *count);
+/* Enters a byte string that holds exactly one encoded CBOR item
+ * ("bstr .cbor"); *content (may be NULL) receives the string's bytes. The
+ * item inside is read with the same calls, and must be consumed exactly:
+ * mm_cbor_exit() fails with MM_ERR_CBOR_BAD_WRAP otherwise. */
+MM_NODISCARD mm_err mm_cbor_enter_wrapped(mm_cbor_dec *dec, mm_bytes *content);
+/* Leaves the innermost entered container, skipping (and checking) any items
+ * not read. */
+MM_NODISCARD mm_err mm_cbor_exit(mm_cbor_dec *dec);
+
+/* Skips the next item whole, checking it. */
+MM_NODISCARD mm_err mm_cbor_skip(mm_cbor_dec *dec);
+/* Skips the next item and returns its exact encoded bytes (for digests and
+ * signature inputs), tags included. */
+MM_NODISCARD mm_err mm_cbor_get_raw(mm_cbor_dec *dec, mm_bytes *raw);
+
+/* Checks that in holds exactly one well-formed item (a sequence with
+ * MM_CBOR_SEQUENCE) under flags and the default nesting limit. On failure
+ * *err_off (may be NULL) receives the offset of the offending byte. */
+MM_NODISCARD mm_err mm_cbor_check(mm_bytes in, unsigned flags, size_t *err_off);
+
+/*
+ * Table-driven map decoding: one engine for COSE headers, SUIT parameters,
+ * EAT claims and TEEP messages. Each field names its label, how to decode the
+ * value and where to store it in the caller's struct. Duplicate labels are
+ * refused; unknown labels go to the caller's handler or are refused.
+ */
+typedef enum mm_cbor_field_kind {
+    MM_CBOR_F_UINT,    /* uint64_t */
+    MM_CBOR_F_INT,     /* int64_t (major type 0 or 1 within int64) */
+    MM_CBOR_F_BSTR,    /* mm_bytes */
+    MM_CBOR_F_TSTR,    /* mm_bytes */
+    MM_CBOR_F_BOOL,    /* bool */
+    MM_CBOR_F_RAW,     /* mm_bytes: the value's encoded bytes, any type */
+    MM_CBOR_F_WRAPPED, /* mm_bytes: content of a bstr holding one CBOR item (checked) */
+    MM_CBOR_F_CUSTOM,  /* the field's decode function reads the value */
+} mm_cbor_field_kind;
+
+#define MM_CBOR_F_REQUIRED 0x1u
+
+struct mm_cbor_field;
+
+/* Reads one value from dec into dst (the struct member); user is
+ * mm_cbor_map_opts.user. Must consume exactly one item. */
+typedef mm_err (*mm_cbor_field_fn)(mm_cbor_dec *dec, void *dst, void *user);
+
+typedef struct mm_cbor_field {
+    int64_t label;       /* integer label, used when text is NULL */
+    const char *text;    /* text label, or NULL */
+    uint8_t kind;        /* mm_cbor_field_kind */
+    uint8_t flags;       /* MM_CBOR_F_REQUIRED */
+    uint16_t offset;     /* offsetof() the destination in the output struct */
+    mm_cbor_field_fn fn; /* MM_CBOR_F_CUSTOM only */
+} mm_cbor_field;
+
+/* Called for a label not in the table; the value is the next item and must be
+ * consumed (skipped or captured). key is the label's item. */
+typedef mm_err (*mm_cbor_unknown_fn)(mm_cbor_dec *dec, const mm_cbor_item *key, void *user);
+
+typedef struct mm_cbor_map_opts {
+    mm_cbor_unknown_fn unknown; /* NULL: unknown labels fail MM_ERR_UNKNOWN_FIELD */
+    void *user;                 /* passed to field and unknown handlers */
+    size_t failed_field;        /* out: table index of the field that failed, or SIZE_MAX */
+} mm_cbor_map_opts;
+
+/* Most unknown labels one map may carry (they are remembered to catch
+ * duplicates without allocating). */
+#ifndef MM_CBOR_MAP_MAX_UNKNOWN
+#define MM_CBOR_MAP_MAX_UNKNOWN 32
+#endif
+
+/* Decodes the next item, which must be a map, against fields[0..n) (n <= 64)
+ * into out. *present (may be NULL) gets bit i set for each field i found.
+ * Errors: MM_ERR_CBOR_DUP_KEY, MM_ERR_UNKNOWN_FIELD, MM_ERR_MISSING_FIELD
+ * (offset: the map), MM_ERR_CBOR_BAD_KEY (a key neither int nor text),
+ * MM_ERR_TOO_LARGE (more unknown labels than MM_CBOR_MAP_MAX_UNKNOWN), any
+ * value error. opts may be NULL. */
+MM_NODISCARD mm_err mm_cbor_decode_map(mm_cbor_dec *dec, const mm_cbor_field *fields, size_t n, void *out,
+                                       uint64_t *present, mm_cbor_map_opts *opts);
+
+/*
+ * Encoder.
+ *
+ * Writes into a caller buffer. Output is always in preferred serialization
+ * (shortest heads and floats, definite lengths); maps built with
+ * mm_cbor_open_map() are sorted into deterministic order when closed, and
+ * duplicate keys are refused, so the output is deterministic.
+ *
+ * The encoder never writes past cap. On overflow it keeps counting, and
+ * mm_cbor_enc_finish() returns MM_ERR_BUFFER_TOO_SMALL with the size needed;
+ * with a NULL buffer it is a size-only dry run. Errors are sticky like the
+ * decoder's.
+ */
+typedef struct mm_cbor_enc_frame {
+    uint32_t start;     /* offset of the container's head */
+    uint32_t remaining; /* fixed-count containers: items still to write */
+    uint32_t count;     /* open containers: items written so far */
+    uint8_t kind;
+} mm_cbor_enc_frame;
+
+typedef struct mm_cbor_enc {
+    uint8_t *buf;
+    size_t cap;
+    size_t len; /* bytes written, or needed after overflow */
+    mm_err err;
+    uint8_t depth;
+    mm_cbor_enc_frame stack[MM_CBOR_ENC_MAX_NESTING];
+} mm_cbor_enc;
+
+/* Starts encoding into buf[0..cap); buf NULL and cap 0 for a dry run. */
+void mm_cbor_enc_init(mm_cbor_enc *enc, uint8_t *buf, size_t cap);
+/* Ends encoding: *len (may be NULL) gets the length written or needed.
+ * Errors: the sticky error; MM_ERR_BUFFER_TOO_SMALL; MM_ERR_STATE when a
+ * container is incomplete. */
+MM_NODISCARD mm_err mm_cbor_enc_finish(mm_cbor_enc *enc, size_t *len);
+
+mm_err mm_cbor_put_uint(mm_cbor_enc *enc, uint64_t v);
+mm_err mm_cbor_put_int(mm_cbor_enc *enc, int64_t v);
+/* Negative integer -1 - arg (reaches -2^64). */
+mm_err mm_cbor_put_nint(mm_cbor_enc *enc, uint64_t arg);
+mm_err mm_cbor_put_bstr(mm_cbor_enc *enc, mm_bytes v);
+mm_err mm_cbor_put_tstr(mm_cbor_enc *enc, mm_bytes v);
+mm_err mm_cbor_put_cstr(mm_cbor_enc *enc, const char *s);
+mm_err mm_cbor_put_bool(mm_cbor_enc *enc, bool v);
+mm_err mm_cbor_put_null(mm_cbor_enc *enc);
+mm_err mm_cbor_put_undefined(mm_cbor_enc *enc);
+/* Simple value (0..19, 32..255; 20..23 are false/true/null/undefined). */
+mm_err mm_cbor_put_simple(mm_cbor_enc *enc, uint8_t v);
+/* Float in the shortest form that keeps its value; NaN as f97e00. */
+mm_err mm_cbor_put_float(mm_cbor_enc *enc, double v);
+/* Tag head; the next item written is the tagged item. */
+mm_err mm_cbor_put_tag(mm_cbor_enc *enc, uint64_t tag);
+/* Integer of any size: negative and a big-endian magnitude m (value m or
+ * -1 - m). Leading zeros are dropped; as a plain int when it fits, else as a
+ * bignum (tag 2 or 3), which is the preferred serialization. */
+mm_err mm_cbor_put_bigint(mm_cbor_enc *enc, bool negative, mm_bytes magnitude);
+/* Array / map heads with a known count; the next count items (pairs for a
+ * map: keys and values) belong to it. The caller keeps map keys in
+ * deterministic order. */
+mm_err mm_cbor_put_array(mm_cbor_enc *enc, size_t count);
+mm_err mm_cbor_put_map(mm_cbor_enc *enc, size_t pairs);
+/* An item already encoded (copied as is; counts as one item). */
+mm_err mm_cbor_put_raw(mm_cbor_enc *enc, mm_bytes item);
+/* A byte string head of length len, then its content in any number of
+ * mm_cbor_put_bytes() calls (for large payloads). */
+mm_err mm_cbor_put_bstr_head(mm_cbor_enc *enc, size_t len);
+mm_err mm_cbor_put_bytes(mm_cbor_enc *enc, mm_bytes content);
+
+/* Containers whose count is not known up front: the head is written when
+ * closed (moving the content if it needs more than one byte). Maps are sorted
+ * and duplicate keys refused on close. */
+mm_err mm_cbor_open_array(mm_cbor_enc *enc);
+mm_err mm_cbor_open_map(mm_cbor_enc *enc);
+/* A byte string whose content is the CBOR written until it is closed. */
+mm_err mm_cbor_open_wrap(mm_cbor_enc *enc);
+/* Closes the innermost open container. For a wrap, *content (may be NULL)
+ * gets a view of the wrapped bytes (empty after overflow). */
+mm_err mm_cbor_close(mm_cbor_enc *enc, mm_bytes *content);
+
+/* Re-encodes the next item of dec into enc in preferred serialization:
+ * definite lengths, shortest heads and floats, maps sorted. The result is the
+ * deterministic encoding of the item. */
+MM_NODISCARD mm_err mm_cbor_copy(mm_cbor_dec *dec, mm_cbor_enc *enc);
+
+/*
+ * Diagnostic notation (RFC 8949 section 8, RFC 8610 Appendix G).
+ */
+
+#define MM_EDN_INDENT 0x1u /* one item per line, nested items indented */
+#define MM_EDN_NESTED 0x2u /* show byte strings that hold one CBOR item as << >> */
+
+typedef struct mm_edn_opts {
+    unsigned flags;     /* MM_EDN_* */
+    unsigned dec_flags; /* MM_CBOR_* decoder flags for the input */
+    unsigned indent;    /* spaces per level with MM_EDN_INDENT (default 2 if 0) */
+    unsigned max_depth; /* nesting limit (0: default) */
+} mm_edn_opts;
+
+/* Receives output text; returns MM_OK or an error that stops printing. */
+typedef mm_err (*mm_edn_write_fn)(void *user, const char *text, size_t len);
+
+/* Prints in as diagnostic notation through write. The input is checked as it
+ * is printed; on error the output so far has been written and the error and
+ * its offset (*err_off, may be NULL) are returned. */
+MM_NODISCARD mm_err mm_cbor_edn(mm_bytes in, const mm_edn_opts *opts, mm_edn_write_fn write, void *user,
+                                size_t *err_off);
+
+/* As mm_cbor_edn() into out (no NUL); MM_ERR_BUFFER_TOO_SMALL sets out->len
+ * to the size needed. */
+MM_NODISCARD mm_err mm_cbor_edn_buf(mm_bytes in, const mm_edn_opts *opts, mm_buf *out, size_t *err_off);
+
+/* Writes the shortest decimal text that reads back as v (no NUL), as EDN
+ * shows floats: "1.5", "1.0e+300", "NaN", "Infinity". Needs at most 32 bytes;
+ * returns the length. */
+size_t mm_cbor_format_double(double v, char out[32]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MAMORI_CBOR_H */

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Byte views: comparison, constant-time comparison and wiping. */
+#include <string.h>
+
+#include "mamori/base.h"
+
+mm_bytes mm_bytes_from_cstr(const char *s)
+{
+    mm_bytes b = {(const uint8_t *)s, s != NULL ? strlen(s) : 0};
+    return b;
+}
+
+bool mm_bytes_equal(mm_bytes a, mm_bytes b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+bool mm_ct_equal(const void *a, const void *b, size_t len)
+{
+    const volatile uint8_t *pa = a;
+    const volatile uint8_t *pb = b;
+    uint8_t diff = 0;
+    for (size_t i = 0; i < len; i++) {
+        diff |= (uint8_t)(pa[i] ^ pb[i]);
+    }
+    return diff == 0;
+}
+
+void mm_wipe(void *p, size_t len)
+{
+    volatile uint8_t *v = p;
+    for (size_t i = 0; i < len; i++) {
+        v[i] = 0;
+    }
+#if defined(__GNUC__) || defined(__clang__)
+    /* Tells the optimiser the zeroed memory is observed. */
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+#endif
+}

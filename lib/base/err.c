@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Names and descriptions of the error codes: one table, so the two lookups
+ * cannot disagree. */
+#include "mamori/base.h"
+
+struct err_entry {
+    mm_err code;
+    const char *name;
+    const char *text;
+};
+
+static const struct err_entry err_table[] = {
+    {MM_OK, "OK", "success"},
+    {MM_ERR_TRUNCATED, "TRUNCATED", "input ends inside an item"},
+    {MM_ERR_CBOR_RESERVED_AI, "CBOR_RESERVED_AI", "reserved additional information value (28-30)"},
+    {MM_ERR_CBOR_BAD_SIMPLE, "CBOR_BAD_SIMPLE", "two-byte simple value below 32"},
+    {MM_ERR_CBOR_BAD_INDEF, "CBOR_BAD_INDEF", "indefinite length on a major type that has none"},
+    {MM_ERR_CBOR_BAD_BREAK, "CBOR_BAD_BREAK", "break outside an indefinite-length item"},
+    {MM_ERR_CBOR_BAD_CHUNK, "CBOR_BAD_CHUNK", "indefinite-length string chunk of another type"},
+    {MM_ERR_CBOR_BAD_UTF8, "CBOR_BAD_UTF8", "text string is not valid UTF-8"},
+    {MM_ERR_CBOR_TRAILING, "CBOR_TRAILING", "bytes follow the data item"},
+    {MM_ERR_CBOR_TYPE, "CBOR_TYPE", "data item is not of the expected type"},
+    {MM_ERR_CBOR_RANGE, "CBOR_RANGE", "value out of the allowed range"},
+    {MM_ERR_CBOR_NOT_SHORTEST, "CBOR_NOT_SHORTEST", "argument not encoded in its shortest form"},
+    {MM_ERR_CBOR_UNSORTED, "CBOR_UNSORTED", "map keys not in deterministic order"},
+    {MM_ERR_CBOR_DUP_KEY, "CBOR_DUP_KEY", "duplicate map key"},
+    {MM_ERR_CBOR_INDEF, "CBOR_INDEF", "indefinite-length item not allowed here"},
+    {MM_ERR_CBOR_FLOAT_FORM, "CBOR_FLOAT_FORM", "floating-point value not in its shortest form"},
+    {MM_ERR_CBOR_NO_ITEM, "CBOR_NO_ITEM", "expected a data item but none is left"},
+    {MM_ERR_CBOR_ITEMS_LEFT, "CBOR_ITEMS_LEFT", "container has unexpected extra items"},
+    {MM_ERR_CBOR_BAD_WRAP, "CBOR_BAD_WRAP", "byte-string-wrapped CBOR is not exactly one data item"},
+    {MM_ERR_MISSING_FIELD, "MISSING_FIELD", "a required field is missing"},
+    {MM_ERR_UNKNOWN_FIELD, "UNKNOWN_FIELD", "unknown field"},
+    {MM_ERR_BAD_HEX, "BAD_HEX", "invalid hexadecimal text"},
+    {MM_ERR_BAD_BASE64, "BAD_BASE64", "invalid base64 text"},
+    {MM_ERR_CBOR_BIGNUM_FORM, "CBOR_BIGNUM_FORM", "bignum not in preferred form"},
+    {MM_ERR_CBOR_BAD_KEY, "CBOR_BAD_KEY", "map key of a type not allowed here"},
+    {MM_ERR_UNSUPPORTED, "UNSUPPORTED", "not supported"},
+    {MM_ERR_VERIFY, "VERIFY", "verification failed"},
+    {MM_ERR_NESTING, "NESTING", "nesting deeper than the limit"},
+    {MM_ERR_BUFFER_TOO_SMALL, "BUFFER_TOO_SMALL", "output buffer too small"},
+    {MM_ERR_TOO_LARGE, "TOO_LARGE", "input exceeds a size limit"},
+    {MM_ERR_PLATFORM, "PLATFORM", "platform operation failed"},
+    {MM_ERR_INVALID_ARG, "INVALID_ARG", "invalid argument"},
+    {MM_ERR_STATE, "STATE", "operation not valid in the current state"},
+};
+
+static const struct err_entry *err_find(mm_err err)
+{
+    for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++) {
+        if (err_table[i].code == err) {
+            return &err_table[i];
+        }
+    }
+    return NULL;
+}
+
+const char *mm_strerror(mm_err err)
+{
+    const struct err_entry *e = err_find(err);
+    return e != NULL ? e->text : "unknown error";
+}
+
+const char *mm_errname(mm_err err)
+{
+    const struct err_entry *e = err_find(err);
+    return e != NULL ? e->name : "UNKNOWN";
+}
