@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* mamori: one binary, one subcommand group per module. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char main_help[] = "usage: mamori <command> [<args>]\n"
+                                "\n"
+                                "mamori keeps software on IoT devices trustworthy: SUIT manifests, TEEP,\n"
+                                "RATS attestation and SCITT transparency, on one CBOR/COSE core.\n"
+                                "\n"
+                                "commands:\n"
+                                "  cbor      show and check CBOR data items\n"
+                                "\n"
+                                "options:\n"
+                                "  -h, --help     show this help\n"
+                                "  --version      print the version\n"
+                                "\n"
+                                "Run 'mamori <command> --help' for a command's options.\n"
+                                "Exit status: 0 success, 1 a check failed, 64-78 usage, input and I/O errors.\n";
+
+static const cli_cmd commands[] = {
+    {"cbor", cmd_cbor, "show and check CBOR data items"},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("mamori %s\n", MAMORI_VERSION);
+        return CLI_OK;
+    }
+    return cli_dispatch("mamori", commands, sizeof commands / sizeof commands[0], argc, argv, main_help);
+}
