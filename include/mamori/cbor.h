@@ -75,7 +75,7 @@ typedef struct mm_cbor_item {
     uint8_t depth;      /* nesting level the item sits at; 0 = top level */
     uint32_t offset;    /* offset of the item's head in the input */
     uint64_t arg;       /* see mm_cbor_type */
-    double f;           /* MM_CBOR_FLOAT only */
+    double f;           /* MM_CBOR_FLOAT only (not set for other types) */
     /* Strings: the content. For an indefinite-length string, the bytes of its
      * chunks (heads included, break excluded): see mm_cbor_chunk_next(). */
     mm_bytes str;
@@ -106,12 +106,11 @@ typedef struct mm_cbor_dec {
     const uint8_t *pos;  /* next byte to read */
     const uint8_t *end;  /* end of the readable region (narrowed inside wraps) */
     uint32_t err_off;
-    uint32_t last_end; /* offset just past the last complete item */
     mm_err err;
     unsigned flags;
     uint8_t depth;
     uint8_t max_depth;
-    mm_cbor_frame stack[MM_CBOR_MAX_NESTING];
+    mm_cbor_frame stack[MM_CBOR_MAX_NESTING + 1]; /* [0] is the top level */
 } mm_cbor_dec;
 
 /* Starts decoding in. flags: MM_CBOR_*. The nesting limit starts at
@@ -138,6 +137,10 @@ static inline mm_err mm_cbor_dec_error(const mm_cbor_dec *dec, size_t *offset)
     return dec->err;
 }
 
+/* Number of containers (arrays, maps, tags, wraps) open around the next
+ * item: 0 at the top level. */
+unsigned mm_cbor_dec_depth(const mm_cbor_dec *dec);
+
 /* Offset of the next byte to read. */
 static inline size_t mm_cbor_dec_offset(const mm_cbor_dec *dec) { return (size_t)(dec->pos - dec->base); }
 
@@ -150,12 +153,149 @@ mm_err mm_cbor_dec_fail(mm_cbor_dec *dec, mm_err err, size_t offset);
  * Generic walk.
  */
 
+/* Internal: frame kinds and flags, and the general paths of the decoder;
+ * declared here only for the inline fast path below. */
+#define MM_CBOR_FR_TOP       1
+#define MM_CBOR_FR_ARRAY     2
+#define MM_CBOR_FR_MAP       3
+#define MM_CBOR_FR_TAG       4
+#define MM_CBOR_FR_WRAP      5
+#define MM_CBOR_FRF_INDEF    0x01u
+#define MM_CBOR_FRF_EXPLICIT 0x02u
+#define MM_CBOR_FRF_ODD      0x04u
+#define MM_CBOR_FRF_SLOW     0x08u
+#define MM_CBOR_FRF_SEQ      0x10u
+mm_err mm_cbor_internal_step(mm_cbor_dec *dec, mm_cbor_item *item, unsigned floor);
+mm_err mm_cbor_internal_pop(mm_cbor_dec *dec, unsigned floor);
+
+/*
+ * The common case, kept small enough to stay in registers: an item inside a
+ * definite-length container (the top level counts as one) in a mode without
+ * per-item checks, whose head is not indefinite, reserved, a float or a
+ * two-byte simple value, and fits the input. Everything else, every error
+ * included, is handed to step(); this path only takes decisions step() would
+ * take the same way.
+ */
+static inline mm_err mm_cbor_internal_step_fast(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor)
+{
+    const uint8_t *p = d->pos;
+    const uint8_t *end = d->end;
+    unsigned depth = d->depth;
+    mm_cbor_frame *fr = &d->stack[depth - 1];
+    uint32_t rem = fr->remaining;
+    if (p >= end || (fr->flags & ~MM_CBOR_FRF_EXPLICIT) != 0 || rem == 0) {
+        return mm_cbor_internal_step(d, it, floor);
+    }
+    unsigned ib = *p;
+    unsigned mt = ib >> 5;
+    uint64_t arg = ib & 31u;
+    const uint8_t *q = p + 1;
+    if (arg >= 24) {
+        size_t left = (size_t)(end - q);
+        if (mt == 7u) {
+            return mm_cbor_internal_step(d, it, floor);
+        }
+        if (arg == 24 && left >= 1) {
+            arg = q[0];
+            q += 1;
+        } else if (arg == 25 && left >= 2) {
+            arg = ((uint64_t)q[0] << 8) | q[1];
+            q += 2;
+        } else if (arg == 26 && left >= 4) {
+            arg = ((uint64_t)q[0] << 24) | ((uint64_t)q[1] << 16) | ((uint64_t)q[2] << 8) | q[3];
+            q += 4;
+        } else if (arg == 27 && left >= 8) {
+            uint64_t v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | q[i];
+            }
+            arg = v;
+            q += 8;
+        } else {
+            return mm_cbor_internal_step(d, it, floor);
+        }
+    }
+    it->flags = 0;
+    it->float_size = 0;
+    it->depth = (uint8_t)(depth - 1);
+    it->offset = (uint32_t)(p - d->base);
+    it->arg = arg;
+    it->str.ptr = NULL;
+    it->str.len = 0;
+    it->type = (mm_cbor_type)mt;
+    switch (mt) {
+    case 0u:
+    case 1u:
+        break;
+    case 2u:
+    case 3u:
+        if (arg > (uint64_t)(end - q)) {
+            return mm_cbor_internal_step(d, it, floor);
+        }
+        it->str.ptr = q;
+        it->str.len = (size_t)arg;
+        q += arg;
+        break;
+    case 4u:
+    case 5u:
+    case 6u: {
+        uint64_t left = (uint64_t)(end - q);
+        if (mt != 6u && arg > left) {
+            return mm_cbor_internal_step(d, it, floor); /* checked first: arg * 2 below cannot wrap */
+        }
+        uint64_t items = mt == 6u ? 1 : mt == 5u ? arg * 2 : arg;
+        if (items > left || (items != 0 && depth > d->max_depth)) {
+            return mm_cbor_internal_step(d, it, floor);
+        }
+        if (items == 0) {
+            break; /* an empty container is complete at once */
+        }
+        fr->remaining = rem - 1;
+        d->pos = q;
+        mm_cbor_frame *child = fr + 1;
+        child->kind = mt == 4u ? MM_CBOR_FR_ARRAY : mt == 5u ? MM_CBOR_FR_MAP : MM_CBOR_FR_TAG;
+        child->flags = 0;
+        child->remaining = (uint32_t)items;
+        child->prev_len = UINT32_MAX;
+        d->depth = (uint8_t)(depth + 1);
+        return MM_OK;
+    }
+    default:
+        /* false, true, null, undefined; floats and other simple values are
+         * rare in protocols and go the long way. */
+        if (arg < 20 || arg > 23) {
+            return mm_cbor_internal_step(d, it, floor);
+        }
+        it->type = (mm_cbor_type)(MM_CBOR_FALSE + (arg - 20));
+        break;
+    }
+    d->pos = q;
+    fr->remaining = rem - 1;
+    if (rem == 1) {
+        /* Close the definite automatic containers this item completes;
+         * indefinite ones (a break to consume) go the long way. */
+        while (depth > floor && fr->flags == 0 && fr->remaining == 0) {
+            depth--;
+            fr--;
+        }
+        d->depth = (uint8_t)depth;
+        if (depth > floor && (fr->flags & MM_CBOR_FRF_INDEF) != 0) {
+            return mm_cbor_internal_pop(d, floor);
+        }
+    }
+    return MM_OK;
+}
+
 /* Reads the next item in document order. Containers and tags are entered
  * automatically; definite strings are returned whole; an indefinite string is
  * returned as one item with MM_CBOR_ITEM_INDEF set, its chunks already
  * checked. At the end of an entered container returns MM_ERR_CBOR_NO_ITEM
- * (not sticky); at the end of the input MM_ERR_CBOR_NO_ITEM as well. */
-MM_NODISCARD mm_err mm_cbor_next(mm_cbor_dec *dec, mm_cbor_item *item);
+ * (not sticky); at the end of the input MM_ERR_CBOR_NO_ITEM as well. Inline:
+ * walkers over large documents spend most of their time here. */
+MM_NODISCARD static inline mm_err mm_cbor_next(mm_cbor_dec *dec, mm_cbor_item *item)
+{
+    return mm_cbor_internal_step_fast(dec, item, 0);
+}
 
 /* Looks at the next item's head without consuming it or changing any state
  * (string contents are bounds-checked, not validated). Returns
@@ -351,6 +491,12 @@ mm_err mm_cbor_put_raw(mm_cbor_enc *enc, mm_bytes item);
  * mm_cbor_put_bytes() calls (for large payloads). */
 mm_err mm_cbor_put_bstr_head(mm_cbor_enc *enc, size_t len);
 mm_err mm_cbor_put_bytes(mm_cbor_enc *enc, mm_bytes content);
+
+/* A byte string head of length len and room for its content, which the
+ * caller fills through *space (for output produced in place, such as a
+ * cipher's). *space is NULL when the content does not fit or in a dry run;
+ * the encoder counts it either way. */
+mm_err mm_cbor_put_bstr_space(mm_cbor_enc *enc, size_t len, uint8_t **space);
 
 /* Containers whose count is not known up front: the head is written when
  * closed (moving the content if it needs more than one byte). Maps are sorted

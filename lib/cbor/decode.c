@@ -1,31 +1,35 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The CBOR pull decoder: one step function reads one head (and a string's
- * content), keeps the frame stack, and enforces well-formedness and the
- * deterministic rules; every public read is built on it.
+ * The CBOR pull decoder's engine: one step function reads one head (and a
+ * string's content), keeps the frame stack, and enforces well-formedness and
+ * the deterministic rules; a fast path takes the common items without its
+ * generality. Typed reads (typed.c) and everything else are built on these.
+ *
+ * The stack always holds a frame for the top level (index 0), so the top
+ * level is "a container of one item" (or of any number, for a sequence) and
+ * needs no special case on the hot path. Public depths exclude it.
  */
 #include "internal.h"
 
-enum frame_kind { FR_ARRAY = 1, FR_MAP = 2, FR_TAG = 3, FR_WRAP = 4 };
+/* Frame kinds and flags are declared in cbor.h, which the inline fast path
+ * needs; short names here. */
+enum frame_kind {
+    FR_TOP = MM_CBOR_FR_TOP,
+    FR_ARRAY = MM_CBOR_FR_ARRAY,
+    FR_MAP = MM_CBOR_FR_MAP,
+    FR_TAG = MM_CBOR_FR_TAG,
+    FR_WRAP = MM_CBOR_FR_WRAP,
+};
 
-#define FRF_INDEF    0x1u /* indefinite length: ends at a break */
-#define FRF_EXPLICIT 0x2u /* entered by the caller: stays until mm_cbor_exit() */
-#define FRF_ODD      0x4u /* indefinite map: a key was read, its value not yet */
-
-/* Private bit in dec->flags: the top-level item has been read. */
-#define DEC_TOP_DONE 0x100u
-
-/* Step modes. */
-#define STEP_ENTER 0x1u /* containers become explicit frames, even when empty */
-#define STEP_WRAP  0x2u /* a byte string is entered as wrapped CBOR */
+#define FRF_INDEF    MM_CBOR_FRF_INDEF
+#define FRF_EXPLICIT MM_CBOR_FRF_EXPLICIT
+#define FRF_ODD      MM_CBOR_FRF_ODD
+#define FRF_SLOW     MM_CBOR_FRF_SLOW
+#define FRF_SEQ      MM_CBOR_FRF_SEQ
 
 static mm_err fail_at(mm_cbor_dec *d, mm_err e, const uint8_t *at)
 {
-    if (d->err == MM_OK) {
-        d->err = e;
-        d->err_off = (uint32_t)(at - d->base);
-    }
-    return d->err;
+    return mm_cbor_dec_fail(d, e, (size_t)(at - d->base));
 }
 
 mm_err mm_cbor_dec_fail(mm_cbor_dec *dec, mm_err err, size_t offset)
@@ -33,6 +37,9 @@ mm_err mm_cbor_dec_fail(mm_cbor_dec *dec, mm_err err, size_t offset)
     if (dec->err == MM_OK && err != MM_OK) {
         dec->err = err;
         dec->err_off = (uint32_t)offset;
+        /* An empty readable region sends every later read to the slow path,
+         * which returns the sticky error first. */
+        dec->end = dec->base;
     }
     return dec->err;
 }
@@ -49,17 +56,23 @@ mm_err mm_cbor_dec_init(mm_cbor_dec *dec, mm_bytes in, unsigned flags)
     dec->end = p + (in.ptr != NULL ? in.len : 0);
     dec->err = MM_OK;
     dec->err_off = 0;
-    dec->last_end = 0;
     dec->flags = flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_ALLOW_INDEF | MM_CBOR_CHECK_UTF8 | MM_CBOR_SEQUENCE);
-    dec->depth = 0;
+    dec->depth = 1;
     dec->max_depth = MM_CBOR_DEFAULT_NESTING;
+    mm_cbor_frame *top = &dec->stack[0];
+    top->kind = FR_TOP;
+    top->flags = FRF_EXPLICIT;
+    top->flags |= (flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_CHECK_UTF8)) != 0 ? FRF_SLOW : 0;
+    top->flags |= (flags & MM_CBOR_SEQUENCE) != 0 ? FRF_SEQ | FRF_SLOW : 0;
+    top->remaining = 1;
+    top->prev_len = UINT32_MAX;
+    top->key_off = 0;
+    top->prev_off = 0;
     if ((in.ptr == NULL && in.len != 0) || (flags & ~0xfu) != 0 ||
         ((flags & MM_CBOR_DETERMINISTIC) != 0 && (flags & MM_CBOR_ALLOW_INDEF) != 0)) {
-        dec->end = dec->base;
         return fail_at(dec, MM_ERR_INVALID_ARG, dec->base);
     }
     if (in.len >= UINT32_MAX) {
-        dec->end = dec->base;
         return fail_at(dec, MM_ERR_TOO_LARGE, dec->base);
     }
     return MM_OK;
@@ -74,12 +87,6 @@ mm_err mm_cbor_dec_set_max_depth(mm_cbor_dec *dec, unsigned max_depth)
     return MM_OK;
 }
 
-/*
- * Parses the head at p (p < end). Fills *ib, *arg and *hlen. Checks what a
- * head alone can violate: truncation, reserved values, bad two-byte simple
- * values, indefinite length on majors without one, non-shortest arguments in
- * deterministic mode.
- */
 mm_err mm_cbor_parse_head(const uint8_t *p, const uint8_t *end, unsigned flags, uint8_t *ib, uint64_t *arg,
                           size_t *hlen)
 {
@@ -145,8 +152,8 @@ static mm_err check_float_form(double v, unsigned size, uint64_t raw)
     return MM_OK;
 }
 
-/* Reads the chunks of an indefinite-length string whose head was at start;
- * *pos is just after the head. On success *pos is after the break. */
+/* Reads the chunks of an indefinite-length string of major type mt; pos is
+ * just after its head. On success pos is after the break. */
 static mm_err read_chunks(mm_cbor_dec *d, unsigned mt, mm_cbor_item *it)
 {
     const uint8_t *p = d->pos;
@@ -182,15 +189,6 @@ static mm_err read_chunks(mm_cbor_dec *d, unsigned mt, mm_cbor_item *it)
     return MM_OK;
 }
 
-static void pop_frame(mm_cbor_dec *d)
-{
-    d->depth--;
-    if (d->depth == 0) {
-        d->flags |= DEC_TOP_DONE;
-    }
-    d->last_end = (uint32_t)(d->pos - d->base);
-}
-
 /* Pops automatic frames whose items are all read, down to depth floor. */
 static mm_err pop_complete(mm_cbor_dec *d, unsigned floor)
 {
@@ -212,7 +210,7 @@ static mm_err pop_complete(mm_cbor_dec *d, unsigned floor)
             }
             d->pos++;
         }
-        pop_frame(d);
+        d->depth--;
     }
     return MM_OK;
 }
@@ -234,12 +232,13 @@ static mm_err check_key_order(mm_cbor_dec *d, mm_cbor_frame *fr, const uint8_t *
 
 static mm_err push_frame(mm_cbor_dec *d, const uint8_t *at, uint8_t kind, uint8_t flags, uint32_t remaining)
 {
-    if (d->depth >= d->max_depth) {
+    /* The top frame is not a nesting level: depth - 1 levels are open. */
+    if (d->depth > d->max_depth) {
         return fail_at(d, MM_ERR_NESTING, at);
     }
     mm_cbor_frame *fr = &d->stack[d->depth++];
     fr->kind = kind;
-    fr->flags = flags;
+    fr->flags = (uint8_t)(flags | (d->stack[0].flags & FRF_SLOW));
     fr->remaining = remaining;
     fr->prev_len = UINT32_MAX;
     fr->key_off = 0;
@@ -268,42 +267,52 @@ static mm_err check_bignum_form(mm_cbor_dec *d, const uint8_t *tag_at)
     return MM_OK;
 }
 
+/* Whether the innermost container has an item to read: MM_OK, or
+ * MM_ERR_CBOR_NO_ITEM (not recorded), or a recorded error. */
+static mm_err item_available(mm_cbor_dec *d, const mm_cbor_frame *fr)
+{
+    const uint8_t *p = d->pos;
+    if ((fr->flags & FRF_SEQ) != 0) {
+        return p < d->end ? MM_OK : MM_ERR_CBOR_NO_ITEM;
+    }
+    if ((fr->flags & FRF_INDEF) == 0) {
+        if (fr->remaining != 0) {
+            return fr->kind == FR_TOP && p >= d->end ? MM_ERR_CBOR_NO_ITEM : MM_OK;
+        }
+        if (fr->kind == FR_TOP && p < d->end) {
+            return fail_at(d, MM_ERR_CBOR_TRAILING, p);
+        }
+        return MM_ERR_CBOR_NO_ITEM;
+    }
+    if (p < d->end && *p == CBOR_BREAK) {
+        return (fr->flags & FRF_ODD) != 0 ? fail_at(d, MM_ERR_CBOR_BAD_BREAK, p) : MM_ERR_CBOR_NO_ITEM;
+    }
+    return MM_OK;
+}
+
 /*
- * Reads one item. Returns MM_ERR_CBOR_NO_ITEM without recording it when the
- * innermost explicit container or the input is exhausted. After a complete
- * item, pops automatic frames down to floor.
+ * Reads one item, in full generality. Returns MM_ERR_CBOR_NO_ITEM without
+ * recording it when the innermost explicit container or the input is
+ * exhausted. After a complete item, pops automatic frames down to floor.
  */
 static mm_err step(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor, unsigned mode)
 {
     if (d->err != MM_OK) {
         return d->err;
     }
-    mm_cbor_frame *fr = d->depth != 0 ? &d->stack[d->depth - 1] : NULL;
-    const uint8_t *p = d->pos;
-    if (fr != NULL) {
-        if ((fr->flags & FRF_INDEF) == 0) {
-            if (fr->remaining == 0) {
-                return MM_ERR_CBOR_NO_ITEM;
-            }
-        } else if (p < d->end && *p == CBOR_BREAK) {
-            if ((fr->flags & FRF_ODD) != 0) {
-                return fail_at(d, MM_ERR_CBOR_BAD_BREAK, p);
-            }
-            return MM_ERR_CBOR_NO_ITEM;
-        }
-    } else if (p >= d->end) {
-        return MM_ERR_CBOR_NO_ITEM;
-    } else if ((d->flags & (DEC_TOP_DONE | MM_CBOR_SEQUENCE)) == DEC_TOP_DONE) {
-        return fail_at(d, MM_ERR_CBOR_TRAILING, p);
+    mm_cbor_frame *fr = &d->stack[d->depth - 1];
+    mm_err e = item_available(d, fr);
+    if (e != MM_OK) {
+        return e;
     }
+    const uint8_t *p = d->pos;
     if (p >= d->end) {
         return fail_at(d, MM_ERR_TRUNCATED, p);
     }
-
     uint8_t ib;
     uint64_t arg;
     size_t hlen;
-    mm_err e = mm_cbor_parse_head(p, d->end, d->flags, &ib, &arg, &hlen);
+    e = mm_cbor_parse_head(p, d->end, d->flags, &ib, &arg, &hlen);
     if (e != MM_OK) {
         return fail_at(d, e, p);
     }
@@ -312,28 +321,26 @@ static mm_err step(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor, unsigned mo
     }
 
     /* The item counts against its container before anything else. */
-    if (fr != NULL) {
-        if (fr->kind == FR_MAP) {
-            bool is_key = (fr->flags & FRF_INDEF) != 0 ? (fr->flags & FRF_ODD) == 0 : (fr->remaining & 1u) == 0;
-            if ((d->flags & MM_CBOR_DETERMINISTIC) != 0) {
-                if (is_key) {
-                    fr->key_off = (uint32_t)(p - d->base);
-                } else if (check_key_order(d, fr, p) != MM_OK) {
-                    return d->err;
-                }
+    if (fr->kind == FR_MAP) {
+        bool is_key = (fr->flags & FRF_INDEF) != 0 ? (fr->flags & FRF_ODD) == 0 : (fr->remaining & 1u) == 0;
+        if ((d->flags & MM_CBOR_DETERMINISTIC) != 0) {
+            if (is_key) {
+                fr->key_off = (uint32_t)(p - d->base);
+            } else if (check_key_order(d, fr, p) != MM_OK) {
+                return d->err;
             }
-            fr->flags ^= (uint8_t)((fr->flags & FRF_INDEF) != 0 ? FRF_ODD : 0);
         }
-        if ((fr->flags & FRF_INDEF) == 0) {
-            fr->remaining--;
-        }
+        fr->flags ^= (uint8_t)((fr->flags & FRF_INDEF) != 0 ? FRF_ODD : 0);
+    }
+    if ((fr->flags & (FRF_INDEF | FRF_SEQ)) == 0) {
+        fr->remaining--;
     }
 
     unsigned mt = ib >> 5;
     unsigned ai = ib & 31u;
     it->flags = 0;
     it->float_size = 0;
-    it->depth = d->depth;
+    it->depth = (uint8_t)(d->depth - 1);
     it->offset = (uint32_t)(p - d->base);
     it->arg = arg;
     it->f = 0;
@@ -350,7 +357,7 @@ static mm_err step(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor, unsigned mo
     case MT_TSTR:
         it->type = (mm_cbor_type)mt;
         if (ai == AI_INDEF) {
-            if ((d->flags & MM_CBOR_ALLOW_INDEF) == 0 || (mode & STEP_WRAP) != 0) {
+            if ((d->flags & MM_CBOR_ALLOW_INDEF) == 0 || (mode & MM_CBOR_READ_WRAP) != 0) {
                 return fail_at(d, MM_ERR_CBOR_INDEF, p);
             }
             it->flags = MM_CBOR_ITEM_INDEF;
@@ -366,7 +373,7 @@ static mm_err step(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor, unsigned mo
         if (mt == MT_TSTR && (d->flags & MM_CBOR_CHECK_UTF8) != 0 && !mm_cbor_utf8_valid(d->pos, (size_t)arg)) {
             return fail_at(d, MM_ERR_CBOR_BAD_UTF8, p);
         }
-        if ((mode & STEP_WRAP) != 0) {
+        if ((mode & MM_CBOR_READ_WRAP) != 0) {
             /* The content is read in place as a nested item: narrow the
              * readable region to it until mm_cbor_exit(). */
             if (push_frame(d, p, FR_WRAP, FRF_EXPLICIT, 1) != MM_OK) {
@@ -382,7 +389,7 @@ static mm_err step(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor, unsigned mo
     case MT_MAP: {
         it->type = (mm_cbor_type)mt;
         uint8_t kind = mt == MT_ARRAY ? FR_ARRAY : FR_MAP;
-        uint8_t fl = (mode & STEP_ENTER) != 0 ? FRF_EXPLICIT : 0;
+        uint8_t fl = (mode & MM_CBOR_READ_ENTER) != 0 ? FRF_EXPLICIT : 0;
         if (ai == AI_INDEF) {
             if ((d->flags & MM_CBOR_ALLOW_INDEF) == 0) {
                 return fail_at(d, MM_ERR_CBOR_INDEF, p);
@@ -391,7 +398,7 @@ static mm_err step(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor, unsigned mo
             if (push_frame(d, p, kind, (uint8_t)(fl | FRF_INDEF), 0) != MM_OK) {
                 return d->err;
             }
-            if ((mode & STEP_ENTER) == 0) {
+            if ((mode & MM_CBOR_READ_ENTER) == 0) {
                 return pop_complete(d, floor); /* [_ ] is complete at once */
             }
             return MM_OK;
@@ -403,11 +410,8 @@ static mm_err step(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor, unsigned mo
             return fail_at(d, MM_ERR_TRUNCATED, p);
         }
         uint32_t items = (uint32_t)(mt == MT_MAP ? arg * 2 : arg);
-        if (items != 0 || (mode & STEP_ENTER) != 0) {
-            if (push_frame(d, p, kind, fl, items) != MM_OK) {
-                return d->err;
-            }
-            return MM_OK;
+        if (items != 0 || (mode & MM_CBOR_READ_ENTER) != 0) {
+            return push_frame(d, p, kind, fl, items);
         }
         break;
     }
@@ -442,21 +446,24 @@ static mm_err step(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor, unsigned mo
         }
         break;
     }
-    /* A complete item. */
-    if (d->depth == 0) {
-        d->flags |= DEC_TOP_DONE;
-    }
-    d->last_end = (uint32_t)(d->pos - d->base);
     return pop_complete(d, floor);
 }
 
-mm_err mm_cbor_next(mm_cbor_dec *dec, mm_cbor_item *item) { return step(dec, item, 0, 0); }
+mm_err mm_cbor_internal_step(mm_cbor_dec *dec, mm_cbor_item *item, unsigned floor) { return step(dec, item, floor, 0); }
 
-mm_err mm_cbor_get_item(mm_cbor_dec *dec, mm_cbor_item *item)
+mm_err mm_cbor_internal_pop(mm_cbor_dec *dec, unsigned floor) { return pop_complete(dec, floor); }
+
+/* The fast path lives in cbor.h so that walkers inline it. */
+static inline mm_err step_fast(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor)
 {
-    mm_err e = step(dec, item, 0, 0);
+    return mm_cbor_internal_step_fast(d, it, floor);
+}
+
+mm_err mm_cbor_read(mm_cbor_dec *d, mm_cbor_item *it, unsigned mode)
+{
+    mm_err e = mode == 0 ? step_fast(d, it, 0) : step(d, it, 0, mode);
     if (e == MM_ERR_CBOR_NO_ITEM) {
-        return fail_at(dec, e, dec->pos);
+        return fail_at(d, e, d->pos);
     }
     return e;
 }
@@ -466,13 +473,11 @@ mm_err mm_cbor_peek(mm_cbor_dec *dec, mm_cbor_item *item)
     if (dec->err != MM_OK) {
         return dec->err;
     }
+    const mm_cbor_frame *fr = &dec->stack[dec->depth - 1];
     const uint8_t *p = dec->pos;
-    if (dec->depth != 0) {
-        const mm_cbor_frame *fr = &dec->stack[dec->depth - 1];
-        if ((fr->flags & FRF_INDEF) == 0 ? fr->remaining == 0 : (p < dec->end && *p == CBOR_BREAK)) {
-            return MM_ERR_CBOR_NO_ITEM;
-        }
-    } else if (p >= dec->end || (dec->flags & (DEC_TOP_DONE | MM_CBOR_SEQUENCE)) == DEC_TOP_DONE) {
+    if ((fr->flags & FRF_SEQ) != 0     ? p >= dec->end
+        : (fr->flags & FRF_INDEF) == 0 ? fr->remaining == 0 || (fr->kind == FR_TOP && p >= dec->end)
+                                       : (p < dec->end && *p == CBOR_BREAK)) {
         return MM_ERR_CBOR_NO_ITEM;
     }
     if (p >= dec->end) {
@@ -492,7 +497,7 @@ mm_err mm_cbor_peek(mm_cbor_dec *dec, mm_cbor_item *item)
     unsigned ai = ib & 31u;
     item->flags = ai == AI_INDEF ? MM_CBOR_ITEM_INDEF : 0;
     item->float_size = 0;
-    item->depth = dec->depth;
+    item->depth = (uint8_t)(dec->depth - 1);
     item->offset = (uint32_t)(p - dec->base);
     item->arg = arg;
     item->f = 0;
@@ -513,10 +518,11 @@ mm_err mm_cbor_peek(mm_cbor_dec *dec, mm_cbor_item *item)
     } else {
         item->type = MM_CBOR_FLOAT;
         item->float_size = (uint8_t)(hlen - 1);
-        item->f = ai == 25   ? mm_cbor_half_to_double((uint16_t)arg)
-                  : ai == 26 ? mm_cbor_single_to_double((uint32_t)arg)
-                             : 0;
-        if (ai == 27) {
+        if (ai == 25) {
+            item->f = mm_cbor_half_to_double((uint16_t)arg);
+        } else if (ai == 26) {
+            item->f = mm_cbor_single_to_double((uint32_t)arg);
+        } else {
             memcpy(&item->f, &arg, sizeof item->f);
         }
     }
@@ -528,15 +534,17 @@ bool mm_cbor_more(mm_cbor_dec *dec)
     if (dec->err != MM_OK) {
         return false;
     }
-    if (dec->depth == 0) {
-        return dec->pos < dec->end && (dec->flags & (DEC_TOP_DONE | MM_CBOR_SEQUENCE)) != DEC_TOP_DONE;
-    }
     const mm_cbor_frame *fr = &dec->stack[dec->depth - 1];
+    if ((fr->flags & FRF_SEQ) != 0) {
+        return dec->pos < dec->end;
+    }
     if ((fr->flags & FRF_INDEF) != 0) {
         return dec->pos < dec->end && *dec->pos != CBOR_BREAK;
     }
-    return fr->remaining != 0;
+    return fr->remaining != 0 && (fr->kind != FR_TOP || dec->pos < dec->end);
 }
+
+unsigned mm_cbor_dec_depth(const mm_cbor_dec *dec) { return dec->depth - 1u; }
 
 bool mm_cbor_chunk_next(mm_bytes *area, mm_bytes *chunk)
 {
@@ -557,17 +565,18 @@ bool mm_cbor_chunk_next(mm_bytes *area, mm_bytes *chunk)
     return true;
 }
 
-/* Skips one item; *end_off gets the offset just past it. */
+/* Skips one item; *end_off gets the offset just past it (before any break
+ * that closes an enclosing container). */
 static mm_err skip_one(mm_cbor_dec *d, uint32_t *end_off)
 {
     unsigned target = d->depth;
     mm_cbor_item it;
-    mm_err e = step(d, &it, target, 0);
+    mm_err e = step_fast(d, &it, target);
     if (e == MM_ERR_CBOR_NO_ITEM) {
         return fail_at(d, e, d->pos);
     }
     while (e == MM_OK && d->depth > target) {
-        e = step(d, &it, target, 0);
+        e = step_fast(d, &it, target);
         if (e == MM_ERR_CBOR_NO_ITEM) {
             return fail_at(d, MM_ERR_STATE, d->pos); /* cannot happen in automatic frames */
         }
@@ -597,214 +606,19 @@ mm_err mm_cbor_get_raw(mm_cbor_dec *dec, mm_bytes *raw)
     return MM_OK;
 }
 
-/* Reads one item for a typed getter: NO_ITEM becomes a recorded error. */
-static mm_err get_typed(mm_cbor_dec *d, mm_cbor_item *it, unsigned mode)
-{
-    mm_err e = step(d, it, 0, mode);
-    if (e == MM_ERR_CBOR_NO_ITEM) {
-        return fail_at(d, e, d->pos);
-    }
-    return e;
-}
-
-static mm_err wrong_type(mm_cbor_dec *d, const mm_cbor_item *it)
-{
-    return fail_at(d, MM_ERR_CBOR_TYPE, d->base + it->offset);
-}
-
-mm_err mm_cbor_get_uint(mm_cbor_dec *dec, uint64_t *v)
-{
-    mm_cbor_item it;
-    if (get_typed(dec, &it, 0) != MM_OK) {
-        return dec->err;
-    }
-    if (it.type != MM_CBOR_UINT) {
-        return wrong_type(dec, &it);
-    }
-    *v = it.arg;
-    return MM_OK;
-}
-
-mm_err mm_cbor_get_int(mm_cbor_dec *dec, int64_t min, int64_t max, int64_t *v)
-{
-    mm_cbor_item it;
-    if (get_typed(dec, &it, 0) != MM_OK) {
-        return dec->err;
-    }
-    int64_t x;
-    if (it.type == MM_CBOR_UINT) {
-        if (it.arg > (uint64_t)INT64_MAX) {
-            return fail_at(dec, MM_ERR_CBOR_RANGE, dec->base + it.offset);
-        }
-        x = (int64_t)it.arg;
-    } else if (it.type == MM_CBOR_NINT) {
-        if (it.arg > (uint64_t)INT64_MAX) {
-            return fail_at(dec, MM_ERR_CBOR_RANGE, dec->base + it.offset);
-        }
-        x = -1 - (int64_t)it.arg;
-    } else {
-        return wrong_type(dec, &it);
-    }
-    if (x < min || x > max) {
-        return fail_at(dec, MM_ERR_CBOR_RANGE, dec->base + it.offset);
-    }
-    *v = x;
-    return MM_OK;
-}
-
-static mm_err get_string(mm_cbor_dec *d, mm_cbor_type type, mm_bytes *v)
-{
-    mm_cbor_item it;
-    if (get_typed(d, &it, 0) != MM_OK) {
-        return d->err;
-    }
-    if (it.type != type) {
-        return wrong_type(d, &it);
-    }
-    if ((it.flags & MM_CBOR_ITEM_INDEF) != 0) {
-        return fail_at(d, MM_ERR_CBOR_INDEF, d->base + it.offset);
-    }
-    *v = it.str;
-    return MM_OK;
-}
-
-mm_err mm_cbor_get_bstr(mm_cbor_dec *dec, mm_bytes *v) { return get_string(dec, MM_CBOR_BSTR, v); }
-
-mm_err mm_cbor_get_tstr(mm_cbor_dec *dec, mm_bytes *v) { return get_string(dec, MM_CBOR_TSTR, v); }
-
-mm_err mm_cbor_get_bool(mm_cbor_dec *dec, bool *v)
-{
-    mm_cbor_item it;
-    if (get_typed(dec, &it, 0) != MM_OK) {
-        return dec->err;
-    }
-    if (it.type != MM_CBOR_TRUE && it.type != MM_CBOR_FALSE) {
-        return wrong_type(dec, &it);
-    }
-    *v = it.type == MM_CBOR_TRUE;
-    return MM_OK;
-}
-
-mm_err mm_cbor_get_null(mm_cbor_dec *dec)
-{
-    mm_cbor_item it;
-    if (get_typed(dec, &it, 0) != MM_OK) {
-        return dec->err;
-    }
-    return it.type == MM_CBOR_NULL ? MM_OK : wrong_type(dec, &it);
-}
-
-mm_err mm_cbor_get_float(mm_cbor_dec *dec, double *v)
-{
-    mm_cbor_item it;
-    if (get_typed(dec, &it, 0) != MM_OK) {
-        return dec->err;
-    }
-    if (it.type != MM_CBOR_FLOAT) {
-        return wrong_type(dec, &it);
-    }
-    *v = it.f;
-    return MM_OK;
-}
-
-mm_err mm_cbor_get_tag(mm_cbor_dec *dec, uint64_t *tag)
-{
-    mm_cbor_item it;
-    if (get_typed(dec, &it, 0) != MM_OK) {
-        return dec->err;
-    }
-    if (it.type != MM_CBOR_TAG) {
-        return wrong_type(dec, &it);
-    }
-    *tag = it.arg;
-    return MM_OK;
-}
-
-mm_err mm_cbor_opt_tag(mm_cbor_dec *dec, uint64_t tag, bool *present)
-{
-    mm_cbor_item it;
-    *present = false;
-    mm_err e = mm_cbor_peek(dec, &it);
-    if (e != MM_OK) {
-        /* Record what peek found so the failure is reported once, here. */
-        return e == MM_ERR_CBOR_NO_ITEM ? fail_at(dec, e, dec->pos) : get_typed(dec, &it, 0);
-    }
-    if (it.type != MM_CBOR_TAG || it.arg != tag) {
-        return MM_OK;
-    }
-    *present = true;
-    return get_typed(dec, &it, 0);
-}
-
-mm_err mm_cbor_get_bigint(mm_cbor_dec *dec, bool *negative, uint8_t scratch[8], mm_bytes *magnitude)
-{
-    mm_cbor_item it;
-    if (get_typed(dec, &it, 0) != MM_OK) {
-        return dec->err;
-    }
-    if (it.type == MM_CBOR_UINT || it.type == MM_CBOR_NINT) {
-        *negative = it.type == MM_CBOR_NINT;
-        for (int i = 0; i < 8; i++) {
-            scratch[i] = (uint8_t)(it.arg >> (56 - 8 * i));
-        }
-        *magnitude = mm_bytes_make(scratch, 8);
-        return MM_OK;
-    }
-    if (it.type != MM_CBOR_TAG || (it.arg != 2 && it.arg != 3)) {
-        return wrong_type(dec, &it);
-    }
-    *negative = it.arg == 3;
-    return get_string(dec, MM_CBOR_BSTR, magnitude);
-}
-
-static mm_err enter(mm_cbor_dec *d, mm_cbor_type type, size_t *count)
-{
-    mm_cbor_item it;
-    mm_err e = mm_cbor_peek(d, &it);
-    if (e == MM_OK && it.type != type) {
-        return wrong_type(d, &it);
-    }
-    if (get_typed(d, &it, STEP_ENTER) != MM_OK) {
-        return d->err;
-    }
-    if (count != NULL) {
-        *count = (it.flags & MM_CBOR_ITEM_INDEF) != 0 ? MM_CBOR_INDEF_COUNT : (size_t)it.arg;
-    }
-    return MM_OK;
-}
-
-mm_err mm_cbor_enter_array(mm_cbor_dec *dec, size_t *count) { return enter(dec, MM_CBOR_ARRAY, count); }
-
-mm_err mm_cbor_enter_map(mm_cbor_dec *dec, size_t *count) { return enter(dec, MM_CBOR_MAP, count); }
-
-mm_err mm_cbor_enter_wrapped(mm_cbor_dec *dec, mm_bytes *content)
-{
-    mm_cbor_item it;
-    mm_err e = mm_cbor_peek(dec, &it);
-    if (e == MM_OK && it.type != MM_CBOR_BSTR) {
-        return wrong_type(dec, &it);
-    }
-    if (get_typed(dec, &it, STEP_WRAP) != MM_OK) {
-        return dec->err;
-    }
-    if (content != NULL) {
-        *content = it.str;
-    }
-    return MM_OK;
-}
-
 mm_err mm_cbor_exit(mm_cbor_dec *dec)
 {
     if (dec->err != MM_OK) {
         return dec->err;
     }
-    /* The innermost explicit frame, and what is left of any automatic frames
-     * above it (a tag or container the caller started but did not finish). */
+    /* The innermost explicit frame (not the top), and what is left of any
+     * automatic frames above it (a tag or container the caller started but
+     * did not finish). */
     unsigned k = dec->depth;
-    while (k > 0 && (dec->stack[k - 1].flags & FRF_EXPLICIT) == 0) {
+    while (k > 1 && (dec->stack[k - 1].flags & FRF_EXPLICIT) == 0) {
         k--;
     }
-    if (k == 0) {
+    if (k <= 1) {
         return fail_at(dec, MM_ERR_STATE, dec->pos);
     }
     mm_cbor_item it;
@@ -841,7 +655,7 @@ mm_err mm_cbor_exit(mm_cbor_dec *dec)
         }
         dec->pos++; /* the break */
     }
-    pop_frame(dec);
+    dec->depth--;
     return pop_complete(dec, 0);
 }
 
@@ -850,15 +664,15 @@ mm_err mm_cbor_dec_finish(mm_cbor_dec *dec)
     if (dec->err != MM_OK) {
         return dec->err;
     }
-    if (dec->depth != 0) {
+    if (dec->depth > 1) {
         return fail_at(dec, mm_cbor_more(dec) ? MM_ERR_CBOR_ITEMS_LEFT : MM_ERR_STATE, dec->pos);
     }
-    if ((dec->flags & MM_CBOR_SEQUENCE) == 0 && (dec->flags & DEC_TOP_DONE) == 0) {
+    const mm_cbor_frame *top = &dec->stack[0];
+    if ((top->flags & FRF_SEQ) == 0 && top->remaining != 0) {
         return fail_at(dec, dec->pos < dec->end ? MM_ERR_CBOR_ITEMS_LEFT : MM_ERR_CBOR_NO_ITEM, dec->pos);
     }
     if (dec->pos != dec->end) {
-        return fail_at(dec, (dec->flags & MM_CBOR_SEQUENCE) != 0 ? MM_ERR_CBOR_ITEMS_LEFT : MM_ERR_CBOR_TRAILING,
-                       dec->pos);
+        return fail_at(dec, (top->flags & FRF_SEQ) != 0 ? MM_ERR_CBOR_ITEMS_LEFT : MM_ERR_CBOR_TRAILING, dec->pos);
     }
     return MM_OK;
 }

@@ -266,7 +266,7 @@ static mm_err push_level(edn_printer *pr, uint8_t kind, bool indef)
 static bool show_nested(const edn_printer *pr, const mm_cbor_dec *dec, const mm_cbor_item *pk)
 {
     if ((pr->flags & MM_EDN_NESTED) == 0 || pk->type != MM_CBOR_BSTR || (pk->flags & MM_CBOR_ITEM_INDEF) != 0 ||
-        pk->str.len == 0 || dec->depth + 1u >= dec->max_depth) {
+        pk->str.len == 0 || mm_cbor_dec_depth(dec) + 1u >= dec->max_depth) {
         return false;
     }
     unsigned mt = pk->str.ptr[0] >> 5;
@@ -302,7 +302,7 @@ static mm_err print_all(edn_printer *pr, mm_cbor_dec *dec)
         }
         mm_err e = mm_cbor_next(dec, &it);
         if (e == MM_ERR_CBOR_NO_ITEM) {
-            while (pr->n_lv > dec->depth) {
+            while (pr->n_lv > mm_cbor_dec_depth(dec)) {
                 close_level(pr);
             }
             if (pr->n_lv == 0) {

@@ -318,6 +318,25 @@ mm_err mm_cbor_put_bytes(mm_cbor_enc *enc, mm_bytes content)
     return enc->err;
 }
 
+mm_err mm_cbor_put_bstr_space(mm_cbor_enc *enc, size_t len, uint8_t **space)
+{
+    *space = NULL;
+    if (!can_write(enc)) {
+        return enc->err;
+    }
+    put_head(enc, MT_BSTR, len);
+    if (enc->len <= enc->cap && len <= enc->cap - enc->len) {
+        *space = enc->buf + enc->len;
+        enc->len += len;
+    } else if (SIZE_MAX - enc->len >= len) {
+        enc->len += len;
+    } else {
+        return set_err(enc, MM_ERR_TOO_LARGE);
+    }
+    item_done(enc);
+    return enc->err;
+}
+
 static mm_err open_container(mm_cbor_enc *enc, uint8_t kind, uint8_t placeholder)
 {
     if (!can_write(enc)) {

@@ -29,6 +29,14 @@ enum {
 mm_err mm_cbor_parse_head(const uint8_t *p, const uint8_t *end, unsigned flags, uint8_t *ib, uint64_t *arg,
                           size_t *hlen);
 
+/* Read modes of mm_cbor_read(). */
+#define MM_CBOR_READ_ENTER 0x1u /* containers become explicit frames, even when empty */
+#define MM_CBOR_READ_WRAP  0x2u /* a byte string is entered as wrapped CBOR */
+
+/* Reads one item for a typed call: like mm_cbor_next(), but running out of
+ * items is recorded as an error, and mode can enter the item. */
+mm_err mm_cbor_read(mm_cbor_dec *d, mm_cbor_item *it, unsigned mode);
+
 /* True when p[0..n) is well-formed UTF-8 (RFC 3629: no overlongs, no
  * surrogates, nothing above U+10FFFF). */
 bool mm_cbor_utf8_valid(const uint8_t *p, size_t n);
