@@ -70,12 +70,23 @@ typedef enum mm_err {
     MM_ERR_BAD_BASE64 = 121,        /* not base64 / base64url text */
     MM_ERR_CBOR_BIGNUM_FORM = 122,  /* bignum with leading zeros or fitting an int */
     MM_ERR_CBOR_BAD_KEY = 123,      /* map key of a type the format does not allow */
+    MM_ERR_SIG_LENGTH = 124,        /* signature length wrong for its algorithm */
+    MM_ERR_SIG_RANGE = 125,         /* ECDSA r or s outside [1, n-1] */
+    MM_ERR_BAD_KEY = 126,           /* key material malformed (size, point not on curve) */
 
     /* 2xx: well-formed, but not something this build does */
-    MM_ERR_UNSUPPORTED = 200, /* feature or algorithm not supported */
+    MM_ERR_UNSUPPORTED = 200,     /* feature not supported */
+    MM_ERR_UNSUPPORTED_ALG = 201, /* algorithm not supported (or unknown) */
+    MM_ERR_UNKNOWN_CRIT = 202,    /* a critical header parameter is not understood */
 
     /* 3xx: a check refused the input */
-    MM_ERR_VERIFY = 300, /* verification failed */
+    MM_ERR_VERIFY = 300,          /* signature, MAC, tag or integrity check failed */
+    MM_ERR_ALG_MISMATCH = 301,    /* the key is not for the algorithm the message names */
+    MM_ERR_ALG_UNPROTECTED = 302, /* alg is not integrity protected and the key does not pin it */
+    MM_ERR_EXPIRED = 303,         /* a token's expiry time has passed */
+    MM_ERR_NOT_YET_VALID = 304,   /* a token's not-before time is in the future */
+    MM_ERR_CLAIM_MISMATCH = 305,  /* a claim differs from the value required */
+    MM_ERR_NO_RECIPIENT = 306,    /* no recipient of the message can use the key */
 
     /* 4xx: a limit was reached */
     MM_ERR_NESTING = 400,          /* nesting deeper than the limit */
@@ -88,6 +99,7 @@ typedef enum mm_err {
     /* 6xx: the caller used the API wrongly */
     MM_ERR_INVALID_ARG = 600, /* an argument is out of its documented domain */
     MM_ERR_STATE = 601,       /* call not valid in the object's current state */
+    MM_ERR_KEY_USAGE = 602,   /* key cannot do this (public key asked to sign, wrong type) */
 } mm_err;
 
 /* Returns a one-line description of err (never NULL; unknown codes get a
