@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* COSE_Sign1: decode, verify (whole or streamed), create. */
+#include "cose_internal.h"
+
+static const char context_sign1[] = "Signature1";
+
+mm_err mm_cose_sign1_decode(mm_bytes msg, mm_cose_sign1 *out, size_t *err_off)
+{
+    memset(out, 0, sizeof *out);
+    mm_cbor_dec d;
+    mm_err e = mm_cbor_dec_init(&d, msg, MM_CBOR_CHECK_UTF8);
+    if (e == MM_OK) {
+        e = cose_enter_message(&d, MM_COSE_TAG_SIGN1, &out->tagged, 4);
+    }
+    if (e == MM_OK) {
+        e = mm_cose_headers_decode(&d, &out->hdr);
+    }
+    if (e == MM_OK) {
+        e = cose_get_bstr_or_nil(&d, &out->payload, &out->detached);
+    }
+    if (e == MM_OK) {
+        e = mm_cbor_get_bstr(&d, &out->signature);
+    }
+    /* The decoder's sticky error is what finishing reports. */
+    return cose_finish_message(&d, err_off);
+}
+
+/* The payload to verify: the attached one, or the caller's for a detached
+ * message (and never both, so the caller cannot be misled). */
+static mm_err payload_of(bool detached, mm_bytes attached, const mm_cose_verify_opts *o, mm_bytes *payload)
+{
+    if (detached) {
+        if (o->payload.ptr == NULL && o->payload.len == 0) {
+            return MM_ERR_MISSING_FIELD;
+        }
+        *payload = o->payload;
+        return MM_OK;
+    }
+    if (o->payload.ptr != NULL) {
+        return MM_ERR_INVALID_ARG;
+    }
+    *payload = attached;
+    return MM_OK;
+}
+
+mm_err mm_cose_sign1_verify(const mm_cose_sign1 *msg, const mm_cose_verify_opts *opts)
+{
+    const mm_cose_sig_alg *entry;
+    mm_bytes payload;
+    mm_err e = cose_sig_precheck(&msg->hdr, NULL, opts, msg->signature, &entry);
+    if (e == MM_OK) {
+        e = payload_of(msg->detached, msg->payload, opts, &payload);
+    }
+    if (e != MM_OK) {
+        return e;
+    }
+    return cose_sig_verify(entry, (int32_t)msg->hdr.alg, opts, context_sign1, msg->hdr.protected_bytes, NULL, payload,
+                           msg->signature);
+}
+
+mm_err mm_cose_sign1_create(const mm_cose_create_opts *opts, mm_bytes payload, mm_buf *out)
+{
+    int32_t alg;
+    mm_err e = cose_create_alg(opts, &alg);
+    if (e != MM_OK) {
+        return e;
+    }
+    if (out == NULL || (payload.ptr == NULL && payload.len != 0)) {
+        return MM_ERR_INVALID_ARG;
+    }
+    mm_cbor_enc enc;
+    mm_cbor_enc_init(&enc, out->ptr, out->cap);
+    mm_bytes prot;
+    cose_open_message(&enc, MM_COSE_TAG_SIGN1, opts->flags, 4);
+    e = cose_write_protected(&enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, &prot);
+    if (e == MM_OK) {
+        e = cose_write_unprotected(&enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, false);
+    }
+    if (e != MM_OK) {
+        return e;
+    }
+    if ((opts->flags & MM_COSE_DETACHED) != 0) {
+        mm_cbor_put_null(&enc);
+    } else {
+        mm_cbor_put_bstr(&enc, payload);
+    }
+    /* The protected bytes are in the output: sign only if they fit, else
+     * finish the dry run with a signature of the length it will have. */
+    uint8_t sig[MM_SIG_MAX];
+    size_t sig_len = 0;
+    if (enc.len <= enc.cap && enc.buf != NULL) {
+        e = cose_sig_sign(opts, alg, context_sign1, prot, NULL, payload, sig, sizeof sig, &sig_len);
+    } else {
+        e = cose_sig_sign_len(opts, alg, &sig_len);
+        memset(sig, 0, sizeof sig);
+    }
+    if (e != MM_OK) {
+        mm_wipe(sig, sizeof sig);
+        return e;
+    }
+    mm_cbor_put_bstr(&enc, mm_bytes_make(sig, sig_len));
+    size_t len;
+    e = mm_cbor_enc_finish(&enc, &len);
+    out->len = len;
+    return e;
+}
+
+mm_err mm_cose_sign1_verify_begin(mm_cose_sign1_stream *s, const mm_cose_sign1 *msg, const mm_cose_verify_opts *opts,
+                                  uint64_t payload_len)
+{
+    memset(s, 0, sizeof *s);
+    if (!msg->detached) {
+        return MM_ERR_STATE; /* an attached payload is verified whole */
+    }
+    const mm_cose_sig_alg *entry;
+    mm_err e = cose_sig_precheck(&msg->hdr, NULL, opts, msg->signature, &entry);
+    if (e != MM_OK) {
+        return e;
+    }
+    if (entry->prehash == 0) {
+        return MM_ERR_UNSUPPORTED; /* EdDSA signs the message whole */
+    }
+    e = mm_hash_init(opts->crypto, &s->hash, entry->prehash);
+    if (e != MM_OK) {
+        return e;
+    }
+    cose_sink sink = {opts->crypto, &s->hash, false, NULL, 0, 0, MM_OK};
+    cose_sig_structure(&sink, context_sign1, msg->hdr.protected_bytes, NULL, opts->external_aad, payload_len);
+    if (sink.err != MM_OK) {
+        mm_hash_abort(opts->crypto, &s->hash);
+        return sink.err;
+    }
+    s->crypto = opts->crypto;
+    s->key = opts->key;
+    s->entry = entry;
+    s->alg = (int32_t)msg->hdr.alg;
+    s->left = payload_len;
+    s->signature = msg->signature;
+    return MM_OK;
+}
+
+mm_err mm_cose_sign1_verify_update(mm_cose_sign1_stream *s, mm_bytes chunk)
+{
+    if (s->entry == NULL) {
+        return MM_ERR_STATE;
+    }
+    if ((uint64_t)chunk.len > s->left) {
+        mm_cose_sign1_verify_abort(s);
+        return MM_ERR_TOO_LARGE; /* more payload than announced */
+    }
+    s->left -= chunk.len;
+    mm_err e = mm_hash_update(s->crypto, &s->hash, chunk);
+    if (e != MM_OK) {
+        mm_cose_sign1_verify_abort(s);
+    }
+    return e;
+}
+
+mm_err mm_cose_sign1_verify_end(mm_cose_sign1_stream *s)
+{
+    if (s->entry == NULL) {
+        return MM_ERR_STATE;
+    }
+    if (s->left != 0) {
+        mm_cose_sign1_verify_abort(s);
+        return MM_ERR_TRUNCATED; /* less payload than announced */
+    }
+    uint8_t digest[MM_HASH_MAX];
+    size_t len;
+    mm_err e = mm_hash_final(s->crypto, &s->hash, digest, &len);
+    const mm_cose_sig_alg *entry = s->entry;
+    s->entry = NULL;
+    if (e != MM_OK) {
+        return e;
+    }
+    mm_bytes tbs = mm_bytes_make(digest, len);
+    if (entry->verify != NULL) {
+        return entry->verify(s->crypto, s->key, s->alg, tbs, MM_SIG_PREHASHED, s->signature);
+    }
+    return mm_verify(s->crypto, s->key, s->alg, tbs, MM_SIG_PREHASHED, s->signature);
+}
+
+void mm_cose_sign1_verify_abort(mm_cose_sign1_stream *s)
+{
+    if (s->entry != NULL) {
+        mm_hash_abort(s->crypto, &s->hash);
+        s->entry = NULL;
+    }
+}

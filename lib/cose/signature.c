@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What every COSE signature layer (Sign1, Sign, and later SUIT and EAT
+ * through them) checks and computes: one place for the alg, crit, key and
+ * signature-shape rules, and for streaming the Sig_structure into the hash.
+ */
+#include "cose_internal.h"
+
+/* Curve orders, big-endian at the curve's coordinate size: r and s of an
+ * ECDSA signature must lie in [1, n-1]. */
+static const uint8_t order_p256[32] = {
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+};
+static const uint8_t order_p384[48] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf,
+    0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73,
+};
+static const uint8_t order_p521[66] = {
+    0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfa,
+    0x51, 0x86, 0x87, 0x83, 0xbf, 0x2f, 0x96, 0x6b, 0x7f, 0xcc, 0x01, 0x48, 0xf7, 0x09, 0xa5, 0xd0, 0x3b,
+    0xb5, 0xc9, 0xb8, 0x89, 0x9c, 0x47, 0xae, 0xbb, 0x6f, 0xb7, 0x1e, 0x91, 0x38, 0x64, 0x09,
+};
+
+static bool in_range(const uint8_t *v, const uint8_t *order, size_t n)
+{
+    bool zero = true;
+    for (size_t i = 0; i < n; i++) {
+        zero = zero && v[i] == 0;
+    }
+    return !zero && memcmp(v, order, n) < 0;
+}
+
+static bool ecdsa_values_in_range(int32_t crv, mm_bytes sig)
+{
+    const uint8_t *order = crv == MM_CRV_P256 ? order_p256 : crv == MM_CRV_P384 ? order_p384 : order_p521;
+    size_t n = sig.len / 2;
+    return in_range(sig.ptr, order, n) && in_range(sig.ptr + n, order, n);
+}
+
+/* The length a signature of this algorithm with this key has, or 0 when it
+ * varies (the algorithm's own verify checks it). */
+static size_t expected_sig_len(const mm_cose_sig_alg *entry, const mm_key *key)
+{
+    if (entry->sig_len != 0) {
+        return entry->sig_len;
+    }
+    if (key->kty == MM_KTY_RSA) {
+        return (key->bits + 7) / 8;
+    }
+    if (key->kty == MM_KTY_OKP) {
+        return key->crv == MM_CRV_ED448 ? 114 : 64;
+    }
+    return 0;
+}
+
+mm_err cose_sig_precheck(const mm_cose_headers *layer, const mm_cose_headers *outer, const mm_cose_verify_opts *o,
+                         mm_bytes sig, const mm_cose_sig_alg **entry)
+{
+    if (o == NULL || o->key == NULL || o->crypto == NULL) {
+        return MM_ERR_INVALID_ARG;
+    }
+    if ((layer->present & MM_HDRBIT_ALG) == 0) {
+        return MM_ERR_MISSING_FIELD;
+    }
+    mm_err e = mm_cose_headers_check_crit(layer, o->crit, o->n_crit);
+    if (e == MM_OK && outer != NULL) {
+        e = mm_cose_headers_check_crit(outer, o->crit, o->n_crit);
+    }
+    if (e != MM_OK) {
+        return e;
+    }
+    int32_t alg = (int32_t)layer->alg;
+    if ((layer->protected_bits & MM_HDRBIT_ALG) == 0 && (o->key->alg == 0 || !mm_key_allows(o->key, alg, false))) {
+        return MM_ERR_ALG_UNPROTECTED;
+    }
+    *entry = mm_cose_find_sig_alg(o->algs, alg);
+    if (*entry == NULL) {
+        return MM_ERR_UNSUPPORTED_ALG;
+    }
+    if (!mm_key_allows(o->key, alg, false)) {
+        return MM_ERR_ALG_MISMATCH;
+    }
+    size_t want = expected_sig_len(*entry, o->key);
+    if (want != 0 && sig.len != want) {
+        return MM_ERR_SIG_LENGTH;
+    }
+    if ((*entry)->ecdsa_crv != 0 && !ecdsa_values_in_range((*entry)->ecdsa_crv, sig)) {
+        return MM_ERR_SIG_RANGE;
+    }
+    return MM_OK;
+}
+
+/* Produces what the algorithm signs: the hash of the structure, or the
+ * structure itself in scratch. */
+static mm_err to_be_signed(const mm_crypto *c, int32_t prehash, const char *context, mm_bytes body_protected,
+                           const mm_bytes *sign_protected, mm_bytes aad, mm_bytes payload, uint8_t *scratch,
+                           size_t scratch_len, uint8_t digest[MM_HASH_MAX], mm_bytes *tbs)
+{
+    if (prehash != 0) {
+        mm_crypto_ctx ctx;
+        mm_err e = mm_hash_init(c, &ctx, prehash);
+        if (e != MM_OK) {
+            return e;
+        }
+        cose_sink s = {c, &ctx, false, NULL, 0, 0, MM_OK};
+        cose_sig_structure(&s, context, body_protected, sign_protected, aad, payload.len);
+        cose_sink_bytes(&s, payload);
+        size_t len = 0;
+        if (s.err != MM_OK) {
+            mm_hash_abort(c, &ctx);
+            return s.err;
+        }
+        e = mm_hash_final(c, &ctx, digest, &len);
+        *tbs = mm_bytes_make(digest, len);
+        return e;
+    }
+    size_t need = cose_sig_structure_len(context, body_protected, sign_protected, aad, payload.len);
+    if (scratch == NULL || scratch_len < need) {
+        return MM_ERR_BUFFER_TOO_SMALL;
+    }
+    cose_sink s = {c, NULL, false, scratch, scratch_len, 0, MM_OK};
+    cose_sig_structure(&s, context, body_protected, sign_protected, aad, payload.len);
+    cose_sink_bytes(&s, payload);
+    *tbs = mm_bytes_make(scratch, s.len);
+    return s.err;
+}
+
+mm_err cose_sig_verify(const mm_cose_sig_alg *entry, int32_t alg, const mm_cose_verify_opts *o, const char *context,
+                       mm_bytes body_protected, const mm_bytes *sign_protected, mm_bytes payload, mm_bytes sig)
+{
+    uint8_t digest[MM_HASH_MAX];
+    mm_bytes tbs;
+    mm_err e = to_be_signed(o->crypto, entry->prehash, context, body_protected, sign_protected, o->external_aad,
+                            payload, o->scratch, o->scratch_len, digest, &tbs);
+    if (e != MM_OK) {
+        return e;
+    }
+    unsigned flags = entry->prehash != 0 ? MM_SIG_PREHASHED : 0;
+    if (entry->verify != NULL) {
+        return entry->verify(o->crypto, o->key, alg, tbs, flags, sig);
+    }
+    return mm_verify(o->crypto, o->key, alg, tbs, flags, sig);
+}
+
+mm_err cose_create_alg(const mm_cose_create_opts *o, int32_t *alg)
+{
+    if (o == NULL || o->key == NULL || o->crypto == NULL) {
+        return MM_ERR_INVALID_ARG;
+    }
+    *alg = o->alg != 0 ? o->alg : o->key->alg;
+    if (*alg == 0) {
+        return MM_ERR_INVALID_ARG; /* neither the options nor the key name an algorithm */
+    }
+    if ((o->key->flags & MM_KEY_PRIVATE) == 0) {
+        return MM_ERR_KEY_USAGE;
+    }
+    if (!mm_key_allows(o->key, *alg, true)) {
+        return MM_ERR_ALG_MISMATCH;
+    }
+    return MM_OK;
+}
+
+mm_err cose_sig_sign(const mm_cose_create_opts *o, int32_t alg, const char *context, mm_bytes body_protected,
+                     const mm_bytes *sign_protected, mm_bytes payload, uint8_t *sig, size_t cap, size_t *len)
+{
+    const mm_cose_sig_alg *entry = mm_cose_find_sig_alg(o->algs, alg);
+    if (entry == NULL) {
+        return MM_ERR_UNSUPPORTED_ALG;
+    }
+    uint8_t digest[MM_HASH_MAX];
+    mm_bytes tbs;
+    mm_err e = to_be_signed(o->crypto, entry->prehash, context, body_protected, sign_protected, o->external_aad,
+                            payload, o->scratch, o->scratch_len, digest, &tbs);
+    if (e != MM_OK) {
+        return e;
+    }
+    unsigned flags = entry->prehash != 0 ? MM_SIG_PREHASHED : 0;
+    if (entry->sign != NULL) {
+        return entry->sign(o->crypto, o->key, alg, tbs, flags, sig, cap, len);
+    }
+    return mm_sign(o->crypto, o->key, alg, tbs, flags, sig, cap, len);
+}
+
+mm_err cose_sig_sign_len(const mm_cose_create_opts *o, int32_t alg, size_t *len)
+{
+    const mm_cose_sig_alg *entry = mm_cose_find_sig_alg(o->algs, alg);
+    if (entry == NULL) {
+        return MM_ERR_UNSUPPORTED_ALG;
+    }
+    *len = expected_sig_len(entry, o->key);
+    return *len != 0 ? MM_OK : MM_ERR_UNSUPPORTED;
+}
