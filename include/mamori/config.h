@@ -22,9 +22,11 @@
 #define MM_CBOR_DEFAULT_NESTING 16
 #endif
 
-/* Deepest container nesting the encoder can keep open (open/close calls). */
+/* Deepest container nesting the encoder can track (fixed-count containers,
+ * tags and open containers each take a level). As deep as the decoder's, so
+ * that anything decoded can be re-encoded. */
 #ifndef MM_CBOR_ENC_MAX_NESTING
-#define MM_CBOR_ENC_MAX_NESTING 16
+#define MM_CBOR_ENC_MAX_NESTING MM_CBOR_MAX_NESTING
 #endif
 
 #if MM_CBOR_DEFAULT_NESTING > MM_CBOR_MAX_NESTING

@@ -119,7 +119,8 @@ typedef struct mm_cose_headers {
     mm_bytes party[6];        /* encoded: U identity, nonce, other; V identity, nonce, other */
     uint32_t present;         /* MM_HDRBIT_* of the parameters found */
     uint32_t protected_bits;  /* which of those are in the protected bucket */
-    mm_bytes protected_bytes; /* the protected bucket as serialized (may be empty) */
+    mm_bytes protected_bytes; /* the protected bucket as serialized; empty when it holds no parameter (h'' or
+                                 h'a0'), as the structures take it (RFC 9052 section 4.4) */
     mm_bytes unprotected;     /* the unprotected bucket's encoded map */
 } mm_cose_headers;
 
@@ -167,7 +168,8 @@ typedef struct mm_cose_rcpt_ctx {
     const mm_key *sender_key;           /* ECDH-SS sender key or fixed ephemeral key, may be NULL */
     int32_t content_alg;                /* the algorithm the CEK is for */
     size_t cek_len;                     /* bytes of CEK the content algorithm needs */
-    const mm_cose_headers *hdr;         /* decrypt: the recipient's headers */
+    const mm_cose_headers *hdr;         /* decrypt: the recipient's headers; encrypt: alg, and static_key_id
+                                           when the caller names the ECDH-SS sender key by kid */
     mm_bytes ciphertext;                /* decrypt: the recipient's ciphertext */
     mm_cbor_enc *unprotected;           /* encrypt: add parameters to the open unprotected map */
     const struct mm_cose_param *params; /* encrypt: the recipient's parameters as given */
@@ -391,7 +393,7 @@ typedef struct mm_cose_recipient_opts {
     const mm_key *sender_key;    /* ECDH-ES: a fixed ephemeral private key (tests), else one is generated;
                                     ECDH-SS: the sender's static private key */
     mm_bytes kid;                /* recipient kid, written when not empty */
-    mm_bytes sender_kid;         /* ECDH-SS: name the sender key by kid instead of carrying it */
+    mm_bytes sender_kid;         /* ECDH-SS: name the sender key by kid instead of carrying it (others refuse it) */
     const mm_cose_param *params; /* more parameters (salt, PartyU nonce...) */
     size_t n_params;
 } mm_cose_recipient_opts;

@@ -265,8 +265,10 @@ static mm_err push_level(edn_printer *pr, uint8_t kind, bool indef)
  * or tag: scalars are too likely to be coincidence (h'01' is also 1). */
 static bool show_nested(const edn_printer *pr, const mm_cbor_dec *dec, const mm_cbor_item *pk)
 {
+    /* The wrap takes a level itself; what is inside gets the rest. */
+    unsigned used = mm_cbor_dec_depth(dec) + 1u;
     if ((pr->flags & MM_EDN_NESTED) == 0 || pk->type != MM_CBOR_BSTR || (pk->flags & MM_CBOR_ITEM_INDEF) != 0 ||
-        pk->str.len == 0 || mm_cbor_dec_depth(dec) + 1u >= dec->max_depth) {
+        pk->str.len == 0 || used >= dec->max_depth) {
         return false;
     }
     unsigned mt = pk->str.ptr[0] >> 5;
@@ -274,7 +276,15 @@ static bool show_nested(const edn_printer *pr, const mm_cbor_dec *dec, const mm_
         return false;
     }
     unsigned fl = dec->flags & (MM_CBOR_ALLOW_INDEF | MM_CBOR_CHECK_UTF8 | MM_CBOR_DETERMINISTIC);
-    return mm_cbor_check(pk->str, fl, NULL) == MM_OK;
+    mm_cbor_dec inner;
+    mm_err e = mm_cbor_dec_init(&inner, pk->str, fl);
+    if (e == MM_OK) {
+        e = mm_cbor_dec_set_max_depth(&inner, dec->max_depth - used);
+    }
+    if (e == MM_OK) {
+        e = mm_cbor_skip(&inner);
+    }
+    return e == MM_OK && mm_cbor_dec_finish(&inner) == MM_OK;
 }
 
 static mm_err print_all(edn_printer *pr, mm_cbor_dec *dec)

@@ -131,8 +131,9 @@ mm_err mm_cbor_opt_tag(mm_cbor_dec *dec, uint64_t tag, bool *present)
     if (it.type != MM_CBOR_TAG || it.arg != tag) {
         return MM_OK;
     }
-    *present = true;
-    return mm_cbor_read(dec, &it, 0);
+    e = mm_cbor_read(dec, &it, 0);
+    *present = e == MM_OK;
+    return e;
 }
 
 mm_err mm_cbor_get_bigint(mm_cbor_dec *dec, bool *negative, uint8_t scratch[8], mm_bytes *magnitude)

@@ -275,18 +275,25 @@ mm_err mm_cose_encrypt_decrypt(const mm_cose_encrypt *msg, const mm_cose_decrypt
     if (e != MM_OK || plaintext == NULL) {
         return e != MM_OK ? e : MM_ERR_INVALID_ARG;
     }
-    if ((msg->hdr.protected_bits & MM_HDRBIT_ALG) == 0) {
-        return MM_ERR_ALG_UNPROTECTED; /* the content key is not the caller's: nothing else pins alg */
+    /* An unprotected content alg is pinned only by a caller's key restricted
+     * to it, which is the content key for a direct recipient alone: a
+     * recovered CEK takes its algorithm from the message. */
+    int32_t calg = (int32_t)msg->hdr.alg;
+    bool alg_protected = (msg->hdr.protected_bits & MM_HDRBIT_ALG) != 0;
+    if (!alg_protected && (opts->key->alg == 0 || !mm_key_allows(opts->key, calg, true))) {
+        return MM_ERR_ALG_UNPROTECTED;
     }
-    mm_err last = MM_ERR_NO_RECIPIENT;
+    mm_err last = alg_protected ? MM_ERR_NO_RECIPIENT : MM_ERR_ALG_UNPROTECTED;
     for (size_t i = 0; i < msg->n_recipients; i++) {
         const mm_cose_recipient *r = &msg->recipients[i];
         if (opts->kid.len != 0 && !mm_bytes_equal(r->hdr.kid, opts->kid)) {
             continue;
         }
         /* A direct recipient's key is the content key itself. */
-        int32_t need = (int32_t)r->hdr.alg == MM_ALG_DIRECT ? (int32_t)msg->hdr.alg : (int32_t)r->hdr.alg;
-        if ((r->hdr.present & MM_HDRBIT_ALG) == 0 || !mm_key_allows(opts->key, need, true)) {
+        bool direct = (int32_t)r->hdr.alg == MM_ALG_DIRECT;
+        int32_t need = direct ? calg : (int32_t)r->hdr.alg;
+        if ((r->hdr.present & MM_HDRBIT_ALG) == 0 || !mm_key_allows(opts->key, need, true) ||
+            (!alg_protected && !direct)) {
             continue; /* not a recipient this key can open */
         }
         e = try_recipient(msg, r, opts, plaintext);
@@ -439,6 +446,12 @@ static mm_err prepare_recipient(const mm_cose_encrypt_opts *o, const mm_cose_rec
     mm_cose_headers hdr;
     memset(&hdr, 0, sizeof hdr);
     hdr.alg = r->alg;
+    if (r->sender_kid.len != 0) {
+        /* ECDH-SS naming the sender's static key by kid instead of carrying
+         * it: the algorithm sees the parameter it will get. */
+        hdr.static_key_id = r->sender_kid;
+        hdr.present = MM_HDRBIT_STATIC_KEY_ID;
+    }
     ctx.crypto = o->crypto;
     ctx.key = r->key;
     ctx.sender_key = r->sender_key;
@@ -451,6 +464,10 @@ static mm_err prepare_recipient(const mm_cose_encrypt_opts *o, const mm_cose_rec
     e = entry->encrypt(&ctx, cek, prot, p->ct, sizeof p->ct, &p->ct_len);
     if (e != MM_OK) {
         return e;
+    }
+    if (r->sender_kid.len != 0) {
+        mm_cbor_put_int(&params, MM_HDR_STATIC_KEY_ID);
+        mm_cbor_put_bstr(&params, r->sender_kid);
     }
     mm_cbor_close(&params, NULL);
     e = mm_cbor_enc_finish(&params, &p->params_len);
@@ -519,6 +536,9 @@ mm_err mm_cose_encrypt_create(const mm_cose_encrypt_opts *opts, mm_bytes plainte
         content_key = first->key; /* the shared key is the CEK */
         if (content_key == NULL || !mm_key_allows(content_key, opts->alg, true)) {
             return MM_ERR_ALG_MISMATCH;
+        }
+        if (first->sender_kid.len != 0) {
+            return MM_ERR_INVALID_ARG; /* ECDH-SS only */
         }
         memset(&prep[0], 0, sizeof prep[0]);
         prep[0].protected_map[0] = 0x40; /* empty protected bucket */

@@ -280,6 +280,13 @@ mm_err mm_cose_headers_decode(mm_cbor_dec *dec, mm_cose_headers *h)
         return mm_cbor_dec_error(dec, NULL);
     }
     h->protected_bits = (uint32_t)present_p;
+    if (present_p == 0 && st.n == 0) {
+        /* A serialized empty map (h'a0'): recipients must accept it as an
+         * empty bucket, and an empty bucket enters the Sig_structure,
+         * MAC_structure and Enc_structure as a zero-length byte string
+         * (RFC 9052 sections 3, 4.4, 5.3, 6.3). */
+        h->protected_bytes.len = 0;
+    }
     /* The unprotected bucket; its values land in the same struct, which is
      * safe because a label in both buckets is refused below. */
     st.in_protected = false;

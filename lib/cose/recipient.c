@@ -56,6 +56,9 @@ mm_err cose_rcpt_kw_encrypt(const mm_cose_rcpt_ctx *ctx, uint8_t *cek, mm_bytes 
     if (protected_bytes.len != 0) {
         return MM_ERR_INVALID_ARG; /* AES-KW: the protected bucket MUST be empty */
     }
+    if ((ctx->hdr->present & MM_HDRBIT_STATIC_KEY_ID) != 0) {
+        return MM_ERR_INVALID_ARG; /* a sender key id means ECDH-SS */
+    }
     if (cap < ctx->cek_len + 8) {
         return MM_ERR_BUFFER_TOO_SMALL;
     }
@@ -278,6 +281,15 @@ mm_err cose_rcpt_ecdh_encrypt(const mm_cose_rcpt_ctx *ctx, uint8_t *cek, mm_byte
     if (e != MM_OK) {
         return e;
     }
+    /* SS may name the static key by kid (the caller's sender_kid, or its own
+     * parameter) instead of carrying it; ES has no static key to name. */
+    bool named = (ctx->hdr->present & MM_HDRBIT_STATIC_KEY_ID) != 0;
+    for (size_t i = 0; i < ctx->n_params; i++) {
+        named = named || ctx->params[i].label == MM_HDR_STATIC_KEY_ID;
+    }
+    if (named && !a->static_static) {
+        return MM_ERR_INVALID_ARG;
+    }
     /* The sender's private key: the caller's (SS, or a fixed ephemeral key),
      * else a fresh ephemeral key on the recipient's curve. */
     mm_key eph;
@@ -298,11 +310,7 @@ mm_err cose_rcpt_ecdh_encrypt(const mm_cose_rcpt_ctx *ctx, uint8_t *cek, mm_byte
         return MM_ERR_KEY_USAGE;
     }
     /* ES carries the ephemeral public key; SS carries the static key unless
-     * the caller names it by kid (written by the caller's parameters). */
-    bool named = false;
-    for (size_t i = 0; i < ctx->n_params; i++) {
-        named = named || ctx->params[i].label == MM_HDR_STATIC_KEY_ID;
-    }
+     * it is named by kid. */
     if (!named) {
         e = put_public_key(ctx->unprotected, a->static_static ? MM_HDR_STATIC_KEY : MM_HDR_EPHEMERAL_KEY, priv);
     }

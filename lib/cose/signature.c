@@ -93,6 +93,10 @@ mm_err cose_sig_precheck(const mm_cose_headers *layer, const mm_cose_headers *ou
     return MM_OK;
 }
 
+/* Room for the Sig_structure's fields before the payload, written in one
+ * piece when the protected buckets and external AAD are small. */
+#define COSE_SIG_HEAD_BUF 128
+
 /* Produces what the algorithm signs: the hash of the structure, or the
  * structure itself in scratch. */
 static mm_err to_be_signed(const mm_crypto *c, int32_t prehash, const char *context, mm_bytes body_protected,
@@ -100,13 +104,22 @@ static mm_err to_be_signed(const mm_crypto *c, int32_t prehash, const char *cont
                            size_t scratch_len, uint8_t digest[MM_HASH_MAX], mm_bytes *tbs)
 {
     if (prehash != 0) {
+        /* The fields before the payload are a handful of small pieces: when
+         * they fit here they reach the hash in one update, not one each. */
+        uint8_t head[COSE_SIG_HEAD_BUF];
+        cose_sink h = {c, NULL, false, head, sizeof head, 0, MM_OK};
+        cose_sig_structure(&h, context, body_protected, sign_protected, aad, payload.len);
         mm_crypto_ctx ctx;
         mm_err e = mm_hash_init(c, &ctx, prehash);
         if (e != MM_OK) {
             return e;
         }
         cose_sink s = {c, &ctx, false, NULL, 0, 0, MM_OK};
-        cose_sig_structure(&s, context, body_protected, sign_protected, aad, payload.len);
+        if (h.len <= sizeof head) {
+            cose_sink_bytes(&s, mm_bytes_make(head, h.len));
+        } else {
+            cose_sig_structure(&s, context, body_protected, sign_protected, aad, payload.len);
+        }
         cose_sink_bytes(&s, payload);
         size_t len = 0;
         if (s.err != MM_OK) {

@@ -130,10 +130,12 @@ mm_err mo_hkdf_expand(int32_t hash_alg, mm_bytes prk, mm_bytes info, uint8_t *ok
 mm_err mo_sign(const mm_key *key, int32_t alg, mm_bytes data, unsigned flags, uint8_t *sig, size_t cap, size_t *len);
 mm_err mo_verify(const mm_key *key, int32_t alg, mm_bytes data, unsigned flags, mm_bytes sig);
 
-/* ECDSA signatures: COSE's r || s (each n bytes) and DER ECDSA-Sig-Value. */
+/* ECDSA signatures: COSE's r || s (each n bytes) and DER ECDSA-Sig-Value.
+ * der_to_raw: MM_ERR_PLATFORM unless der is one canonical ECDSA-Sig-Value
+ * whose values fit n bytes. raw_to_der writes at most 3 + 2 * (n + 3) bytes
+ * into der (cap bytes; n at most MM_EC_COORD_MAX). */
 mm_err mo_ecdsa_der_to_raw(const uint8_t *der, size_t der_len, size_t n, uint8_t *raw);
-/* *der is allocated with OPENSSL_malloc; the caller frees it. */
-mm_err mo_ecdsa_raw_to_der(const uint8_t *raw, size_t n, uint8_t **der, size_t *der_len);
+mm_err mo_ecdsa_raw_to_der(const uint8_t *raw, size_t n, uint8_t *der, size_t cap, size_t *der_len);
 
 mm_err mo_ecdh(const mm_key *priv, const mm_key *peer, uint8_t secret[MM_ECDH_MAX], size_t *len);
 
