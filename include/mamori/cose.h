@@ -144,6 +144,12 @@ MM_NODISCARD mm_err mm_cose_headers_check_crit(const mm_cose_headers *h, const i
  * DER bytes; *n gets the count. MM_ERR_TOO_LARGE when more than cap. */
 MM_NODISCARD mm_err mm_cose_x5chain_certs(const mm_cose_headers *h, mm_bytes *certs, size_t cap, size_t *n);
 
+/* Checks that the x5t parameter ([hash alg, hash], RFC 9360) is the hash of
+ * cert_der (the DER certificate the key came from). SHA-256, SHA-384,
+ * SHA-512 and SHA-256/64. MM_ERR_MISSING_FIELD without x5t, MM_ERR_VERIFY
+ * when it names another certificate. */
+MM_NODISCARD mm_err mm_cose_x5t_check(const mm_crypto *c, const mm_cose_headers *h, mm_bytes cert_der);
+
 /*
  * Algorithm registry.
  */

@@ -53,6 +53,7 @@
 #ifndef MAMORI_CRYPTO_OPENSSL_H
 #define MAMORI_CRYPTO_OPENSSL_H
 
+#include "mamori/cose.h"
 #include "mamori/crypto.h"
 
 #ifdef __cplusplus
@@ -139,6 +140,19 @@ MM_NODISCARD mm_err mm_openssl_export_private_key(const mm_key *key, mm_openssl_
  * MM_ERR_PLATFORM. */
 MM_NODISCARD mm_err mm_openssl_x509_chain_verify(const mm_bytes *chain, size_t n, const mm_bytes *roots, size_t n_roots,
                                                  int64_t at_time, int32_t alg, mm_key *leaf_key_out);
+
+/* Most certificates an x5chain may carry. */
+#define MM_OPENSSL_X5CHAIN_MAX 8
+
+/* The signer's key from a COSE layer's x5chain (RFC 9360): checks an x5t
+ * beside it against the leaf, validates the chain to one of roots[] at
+ * at_time (as mm_openssl_x509_chain_verify) and returns the leaf's key,
+ * restricted to the layer's alg. Verify the message with it next.
+ * Errors: MM_ERR_MISSING_FIELD (no x5chain), MM_ERR_TOO_LARGE (more than
+ * MM_OPENSSL_X5CHAIN_MAX certificates), MM_ERR_VERIFY (the chain does not
+ * validate, or x5t names another certificate), as the chain check. */
+MM_NODISCARD mm_err mm_openssl_cose_x5chain_key(const mm_cose_headers *h, const mm_bytes *roots, size_t n_roots,
+                                                int64_t at_time, mm_key *leaf_key_out);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,7 @@
 
 #include "mamori/crypto_openssl.h"
 #include "mm_test.h"
+#include "mm_test_x509.h"
 
 #define C mm_crypto_openssl()
 
@@ -1630,57 +1631,7 @@ static void test_pem_refusals(void **state)
  * X.509 chains, made here.
  */
 
-static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
-{
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
-    X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-    assert_non_null(ext);
-    assert_int_equal(X509_add_ext(cert, ext, -1), 1);
-    X509_EXTENSION_free(ext);
-}
-
-static long serial_no = 1;
-
-/* A certificate for key, issued by issuer (NULL: self-signed), valid from
- * an hour ago for a day. usage: keyUsage value, or NULL for none. */
-static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, bool ca, const char *usage)
-{
-    X509 *cert = X509_new();
-    assert_non_null(cert);
-    assert_int_equal(X509_set_version(cert, X509_VERSION_3), 1);
-    assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(cert), serial_no++), 1);
-    assert_non_null(X509_gmtime_adj(X509_getm_notBefore(cert), -3600));
-    assert_non_null(X509_gmtime_adj(X509_getm_notAfter(cert), 86400));
-    assert_int_equal(X509_set_pubkey(cert, key), 1);
-    X509_NAME *name = X509_get_subject_name(cert);
-    assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0), 1);
-    assert_int_equal(X509_set_issuer_name(cert, issuer != NULL ? X509_get_subject_name(issuer) : name), 1);
-    X509 *signer = issuer != NULL ? issuer : cert;
-    add_ext(cert, signer, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
-    add_ext(cert, signer, NID_subject_key_identifier, "hash");
-    add_ext(cert, signer, NID_authority_key_identifier, "keyid:always");
-    if (usage != NULL) {
-        add_ext(cert, signer, NID_key_usage, usage);
-    }
-    assert_true(X509_sign(cert, issuer_key != NULL ? issuer_key : key, EVP_sha256()) > 0);
-    return cert;
-}
-
-typedef struct der {
-    uint8_t *ptr;
-    size_t len;
-} der;
-
-static der to_der(X509 *cert)
-{
-    unsigned char *p = NULL;
-    int n = i2d_X509(cert, &p);
-    assert_true(n > 0);
-    return (der){p, (size_t)n};
-}
-
-static mm_bytes view(der d) { return mm_bytes_make(d.ptr, d.len); }
+static mm_bytes view(mm_test_der d) { return mm_bytes_make(d.ptr, d.len); }
 
 static void test_x5chain(void **state)
 {
@@ -1691,17 +1642,19 @@ static void test_x5chain(void **state)
     generate(MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, &leaf_k);
     generate(MM_KTY_EC2, MM_CRV_P256, 0, &other_k);
     generate(MM_KTY_OKP, MM_CRV_ED25519, 0, &enc_k);
-    X509 *root = make_cert(root_k.handle, "mamori test root", NULL, NULL, true, "critical,keyCertSign,cRLSign");
-    X509 *inter = make_cert(inter_k.handle, "mamori test intermediate", root, root_k.handle, true,
-                            "critical,keyCertSign,cRLSign");
+    X509 *root = mm_test_make_cert(root_k.handle, "mamori test root", NULL, NULL, true, "critical,keyCertSign,cRLSign");
+    X509 *inter = mm_test_make_cert(inter_k.handle, "mamori test intermediate", root, root_k.handle, true,
+                                    "critical,keyCertSign,cRLSign");
     X509 *leaf =
-        make_cert(leaf_k.handle, "mamori test leaf", inter, inter_k.handle, false, "critical,digitalSignature");
-    X509 *direct = make_cert(leaf_k.handle, "mamori direct leaf", root, root_k.handle, false, NULL);
-    X509 *other_root = make_cert(other_k.handle, "another root", NULL, NULL, true, "critical,keyCertSign");
-    X509 *stranger = make_cert(leaf_k.handle, "leaf of another root", other_root, other_k.handle, false, NULL);
-    X509 *enc_only = make_cert(enc_k.handle, "encryption only", root, root_k.handle, false, "critical,keyEncipherment");
-    der d_root = to_der(root), d_inter = to_der(inter), d_leaf = to_der(leaf), d_direct = to_der(direct),
-        d_other = to_der(other_root), d_stranger = to_der(stranger), d_enc = to_der(enc_only);
+        mm_test_make_cert(leaf_k.handle, "mamori test leaf", inter, inter_k.handle, false, "critical,digitalSignature");
+    X509 *direct = mm_test_make_cert(leaf_k.handle, "mamori direct leaf", root, root_k.handle, false, NULL);
+    X509 *other_root = mm_test_make_cert(other_k.handle, "another root", NULL, NULL, true, "critical,keyCertSign");
+    X509 *stranger = mm_test_make_cert(leaf_k.handle, "leaf of another root", other_root, other_k.handle, false, NULL);
+    X509 *enc_only =
+        mm_test_make_cert(enc_k.handle, "encryption only", root, root_k.handle, false, "critical,keyEncipherment");
+    mm_test_der d_root = mm_test_cert_der(root), d_inter = mm_test_cert_der(inter), d_leaf = mm_test_cert_der(leaf),
+                d_direct = mm_test_cert_der(direct), d_other = mm_test_cert_der(other_root),
+                d_stranger = mm_test_cert_der(stranger), d_enc = mm_test_cert_der(enc_only);
 
     mm_bytes roots[] = {view(d_root)};
     mm_bytes chain[] = {view(d_leaf), view(d_inter)};
@@ -1730,9 +1683,9 @@ static void test_x5chain(void **state)
     assert_int_equal(mm_openssl_x509_chain_verify(direct_chain, 1, two_roots, 2, -1, 0, &got), MM_OK);
     mm_key_free(&got);
     /* a leaf whose signature uses SHA-1 (below security level 2) */
-    X509 *sha1_leaf = make_cert(leaf_k.handle, "sha-1 leaf", root, root_k.handle, false, NULL);
+    X509 *sha1_leaf = mm_test_make_cert(leaf_k.handle, "sha-1 leaf", root, root_k.handle, false, NULL);
     assert_true(X509_sign(sha1_leaf, root_k.handle, EVP_sha1()) > 0);
-    der d_sha1 = to_der(sha1_leaf);
+    mm_test_der d_sha1 = mm_test_cert_der(sha1_leaf);
     mm_bytes sha1_chain[] = {view(d_sha1)};
     assert_int_equal(mm_openssl_x509_chain_verify(sha1_chain, 1, roots, 1, -1, 0, &got), MM_ERR_VERIFY);
     X509_free(sha1_leaf);
@@ -1781,7 +1734,7 @@ static void test_x5chain(void **state)
     mm_key_free(&cert_key);
     BIO_free(bio);
 
-    der all[] = {d_root, d_inter, d_leaf, d_direct, d_other, d_stranger, d_enc};
+    mm_test_der all[] = {d_root, d_inter, d_leaf, d_direct, d_other, d_stranger, d_enc};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         OPENSSL_free(all[i].ptr);
     }

@@ -174,3 +174,24 @@ mm_err mm_openssl_x509_chain_verify(const mm_bytes *chain, size_t n, const mm_by
     ERR_pop_to_mark();
     return e;
 }
+
+mm_err mm_openssl_cose_x5chain_key(const mm_cose_headers *h, const mm_bytes *roots, size_t n_roots, int64_t at_time,
+                                   mm_key *leaf_key_out)
+{
+    if (h == NULL || leaf_key_out == NULL) {
+        return MM_ERR_INVALID_ARG;
+    }
+    memset(leaf_key_out, 0, sizeof *leaf_key_out);
+    mm_bytes certs[MM_OPENSSL_X5CHAIN_MAX];
+    size_t n = 0;
+    mm_err e = mm_cose_x5chain_certs(h, certs, MM_OPENSSL_X5CHAIN_MAX, &n);
+    if (e != MM_OK) {
+        return e;
+    }
+    /* An x5t beside the chain must name its leaf. */
+    if ((h->present & MM_HDRBIT_X5T) != 0 && (e = mm_cose_x5t_check(mm_crypto_openssl(), h, certs[0])) != MM_OK) {
+        return e;
+    }
+    int32_t alg = (h->present & MM_HDRBIT_ALG) != 0 ? (int32_t)h->alg : 0;
+    return mm_openssl_x509_chain_verify(certs, n, roots, n_roots, at_time, alg, leaf_key_out);
+}
