@@ -75,7 +75,7 @@ typedef struct mm_cbor_item {
     uint8_t depth;      /* nesting level the item sits at; 0 = top level */
     uint32_t offset;    /* offset of the item's head in the input */
     uint64_t arg;       /* see mm_cbor_type */
-    double f;           /* MM_CBOR_FLOAT only (not set for other types) */
+    double f;           /* MM_CBOR_FLOAT only (0 for other types) */
     /* Strings: the content. For an indefinite-length string, the bytes of its
      * chunks (heads included, break excluded): see mm_cbor_chunk_next(). */
     mm_bytes str;
@@ -168,6 +168,17 @@ mm_err mm_cbor_dec_fail(mm_cbor_dec *dec, mm_err err, size_t offset);
 mm_err mm_cbor_internal_step(mm_cbor_dec *dec, mm_cbor_item *item, unsigned floor);
 mm_err mm_cbor_internal_pop(mm_cbor_dec *dec, unsigned floor);
 
+/* The general path through a separate item, copied out: the caller's item
+ * then never escapes the inline fast path, and the compiler can drop the
+ * stores of fields its caller does not read. */
+static inline mm_err mm_cbor_internal_slow(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor)
+{
+    mm_cbor_item tmp;
+    mm_err e = mm_cbor_internal_step(d, &tmp, floor);
+    *it = tmp;
+    return e;
+}
+
 /*
  * The common case, kept small enough to stay in registers: an item inside a
  * definite-length container (the top level counts as one) in a mode without
@@ -184,7 +195,7 @@ static inline mm_err mm_cbor_internal_step_fast(mm_cbor_dec *d, mm_cbor_item *it
     mm_cbor_frame *fr = &d->stack[depth - 1];
     uint32_t rem = fr->remaining;
     if (p >= end || (fr->flags & ~MM_CBOR_FRF_EXPLICIT) != 0 || rem == 0) {
-        return mm_cbor_internal_step(d, it, floor);
+        return mm_cbor_internal_slow(d, it, floor);
     }
     unsigned ib = *p;
     unsigned mt = ib >> 5;
@@ -193,7 +204,7 @@ static inline mm_err mm_cbor_internal_step_fast(mm_cbor_dec *d, mm_cbor_item *it
     if (arg >= 24) {
         size_t left = (size_t)(end - q);
         if (mt == 7u) {
-            return mm_cbor_internal_step(d, it, floor);
+            return mm_cbor_internal_slow(d, it, floor);
         }
         if (arg == 24 && left >= 1) {
             arg = q[0];
@@ -212,7 +223,7 @@ static inline mm_err mm_cbor_internal_step_fast(mm_cbor_dec *d, mm_cbor_item *it
             arg = v;
             q += 8;
         } else {
-            return mm_cbor_internal_step(d, it, floor);
+            return mm_cbor_internal_slow(d, it, floor);
         }
     }
     it->flags = 0;
@@ -220,6 +231,7 @@ static inline mm_err mm_cbor_internal_step_fast(mm_cbor_dec *d, mm_cbor_item *it
     it->depth = (uint8_t)(depth - 1);
     it->offset = (uint32_t)(p - d->base);
     it->arg = arg;
+    it->f = 0;
     it->str.ptr = NULL;
     it->str.len = 0;
     it->type = (mm_cbor_type)mt;
@@ -230,7 +242,7 @@ static inline mm_err mm_cbor_internal_step_fast(mm_cbor_dec *d, mm_cbor_item *it
     case 2u:
     case 3u:
         if (arg > (uint64_t)(end - q)) {
-            return mm_cbor_internal_step(d, it, floor);
+            return mm_cbor_internal_slow(d, it, floor);
         }
         it->str.ptr = q;
         it->str.len = (size_t)arg;
@@ -241,11 +253,11 @@ static inline mm_err mm_cbor_internal_step_fast(mm_cbor_dec *d, mm_cbor_item *it
     case 6u: {
         uint64_t left = (uint64_t)(end - q);
         if (mt != 6u && arg > left) {
-            return mm_cbor_internal_step(d, it, floor); /* checked first: arg * 2 below cannot wrap */
+            return mm_cbor_internal_slow(d, it, floor); /* checked first: arg * 2 below cannot wrap */
         }
         uint64_t items = mt == 6u ? 1 : mt == 5u ? arg * 2 : arg;
         if (items > left || (items != 0 && depth > d->max_depth)) {
-            return mm_cbor_internal_step(d, it, floor);
+            return mm_cbor_internal_slow(d, it, floor);
         }
         if (items == 0) {
             break; /* an empty container is complete at once */
@@ -264,7 +276,7 @@ static inline mm_err mm_cbor_internal_step_fast(mm_cbor_dec *d, mm_cbor_item *it
         /* false, true, null, undefined; floats and other simple values are
          * rare in protocols and go the long way. */
         if (arg < 20 || arg > 23) {
-            return mm_cbor_internal_step(d, it, floor);
+            return mm_cbor_internal_slow(d, it, floor);
         }
         it->type = (mm_cbor_type)(MM_CBOR_FALSE + (arg - 20));
         break;

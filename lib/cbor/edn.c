@@ -290,6 +290,7 @@ static bool show_nested(const edn_printer *pr, const mm_cbor_dec *dec, const mm_
 static mm_err print_all(edn_printer *pr, mm_cbor_dec *dec)
 {
     mm_cbor_item it;
+    memset(&it, 0, sizeof it); /* the walk sets f only for floats */
     for (;;) {
         if (pr->err != MM_OK) {
             return pr->err;
