@@ -80,14 +80,9 @@ mm_err cose_enter_message(mm_cbor_dec *dec, uint64_t tag, bool *tagged, size_t f
 /* Reads a payload or ciphertext field: bstr, or nil (detached). */
 mm_err cose_get_bstr_or_nil(mm_cbor_dec *dec, mm_bytes *v, bool *nil);
 
-/* Leaves a container when the outcome is read later from the decoder's
- * sticky error. */
-static inline void cose_exit_sticky(mm_cbor_dec *dec)
-{
-    if (mm_cbor_exit(dec) != MM_OK) {
-        return; /* recorded in dec */
-    }
-}
+/* Marks a decoder call whose outcome is read later from the decoder's
+ * sticky error (by cose_finish_message). */
+static inline void cose_recorded(mm_err e) { (void)e; }
 
 /* Finishes decoding: exits the array and checks nothing follows. */
 mm_err cose_finish_message(mm_cbor_dec *dec, size_t *err_off);

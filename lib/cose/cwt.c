@@ -99,14 +99,14 @@ mm_err mm_cwt_claims_encode(const mm_cwt_claims *c, const mm_cose_param *extra, 
     const mm_bytes *text[3] = {&c->iss, &c->sub, &c->aud};
     for (int i = 0; i < 3; i++) {
         if ((c->present & (1u << i)) != 0) {
-            mm_cbor_put_uint(&enc, (uint64_t)(i + 1));
+            mm_cbor_put_uint(&enc, (uint64_t)i + 1);
             mm_cbor_put_tstr(&enc, *text[i]);
         }
     }
     const int64_t *dates[3] = {&c->exp, &c->nbf, &c->iat};
     for (int i = 0; i < 3; i++) {
         if ((c->present & (1u << (i + 3))) != 0) {
-            mm_cbor_put_uint(&enc, (uint64_t)(i + 4));
+            mm_cbor_put_uint(&enc, (uint64_t)i + 4);
             mm_cbor_put_int(&enc, *dates[i]);
         }
     }

@@ -82,9 +82,10 @@ mm_err mm_cose_encrypt_decode(mm_bytes msg, mm_cose_encrypt *out, mm_cose_recipi
         size_t at = mm_cbor_dec_offset(&d);
         if (mm_cbor_enter_array(&d, &n) == MM_OK) {
             if (n == 0) {
-                (void)mm_cbor_dec_fail(&d, MM_ERR_CBOR_TYPE, at);
+                cose_recorded(mm_cbor_dec_fail(&d, MM_ERR_CBOR_TYPE, at));
             } else if (n > cap || storage == NULL) {
-                (void)mm_cbor_dec_fail(&d, MM_ERR_TOO_LARGE, at);
+                cose_recorded(mm_cbor_dec_fail(&d, MM_ERR_TOO_LARGE, at));
+                n = 0;
             }
             for (size_t i = 0; i < n && mm_cbor_dec_error(&d, NULL) == MM_OK; i++) {
                 mm_cose_recipient *r = &storage[i];
@@ -97,16 +98,16 @@ mm_err mm_cose_encrypt_decode(mm_bytes msg, mm_cose_encrypt *out, mm_cose_recipi
                 if (fields != 3) {
                     /* Four fields would be nested recipients (multi-layer key
                      * distribution), which mamori does not process. */
-                    (void)mm_cbor_dec_fail(&d, fields == 4 ? MM_ERR_UNSUPPORTED : MM_ERR_CBOR_TYPE, rat);
+                    cose_recorded(mm_cbor_dec_fail(&d, fields == 4 ? MM_ERR_UNSUPPORTED : MM_ERR_CBOR_TYPE, rat));
                     break;
                 }
                 bool nil;
                 if (mm_cose_headers_decode(&d, &r->hdr) == MM_OK &&
                     cose_get_bstr_or_nil(&d, &r->ciphertext, &nil) == MM_OK) {
-                    cose_exit_sticky(&d);
+                    cose_recorded(mm_cbor_exit(&d));
                 }
             }
-            cose_exit_sticky(&d);
+            cose_recorded(mm_cbor_exit(&d));
         }
     }
     mm_err e = cose_finish_message(&d, err_off);

@@ -292,6 +292,7 @@ mm_err mm_cose_key_encode(const mm_key_parts *parts, mm_bytes kid, unsigned flag
 mm_err mm_cose_key_import(const mm_crypto *c, mm_bytes in, unsigned flags, mm_key *key, mm_cose_key *decoded)
 {
     mm_cose_key local;
+    memset(&local, 0, sizeof local);
     mm_cose_key *k = decoded != NULL ? decoded : &local;
     mm_err e = mm_cose_key_decode(in, k);
     if (e != MM_OK) {

@@ -69,7 +69,7 @@ mm_err mm_cose_mac0_decode(mm_bytes msg, mm_cose_mac0 *out, size_t *err_off)
         e = cose_get_bstr_or_nil(&d, &out->payload, &out->detached);
     }
     if (e == MM_OK) {
-        e = mm_cbor_get_bstr(&d, &out->tag);
+        cose_recorded(mm_cbor_get_bstr(&d, &out->tag));
     }
     /* The decoder's sticky error is what finishing reports. */
     return cose_finish_message(&d, err_off);

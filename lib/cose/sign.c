@@ -18,19 +18,20 @@ mm_err mm_cose_sign_decode(mm_bytes msg, mm_cose_sign *out, mm_cose_signature *s
         size_t at = mm_cbor_dec_offset(&d);
         if (mm_cbor_enter_array(&d, &n) == MM_OK) {
             if (n == 0) {
-                (void)mm_cbor_dec_fail(&d, MM_ERR_CBOR_TYPE, at); /* at least one signer */
+                cose_recorded(mm_cbor_dec_fail(&d, MM_ERR_CBOR_TYPE, at)); /* at least one signer */
             } else if (n > cap || storage == NULL) {
-                (void)mm_cbor_dec_fail(&d, MM_ERR_TOO_LARGE, at);
+                cose_recorded(mm_cbor_dec_fail(&d, MM_ERR_TOO_LARGE, at));
+                n = 0;
             }
             for (size_t i = 0; i < n && mm_cbor_dec_error(&d, NULL) == MM_OK; i++) {
                 mm_cose_signature *s = &storage[i];
                 memset(s, 0, sizeof *s);
                 if (cose_enter_message(&d, 0, &(bool){false}, 3) == MM_OK &&
                     mm_cose_headers_decode(&d, &s->hdr) == MM_OK && mm_cbor_get_bstr(&d, &s->signature) == MM_OK) {
-                    cose_exit_sticky(&d);
+                    cose_recorded(mm_cbor_exit(&d));
                 }
             }
-            cose_exit_sticky(&d);
+            cose_recorded(mm_cbor_exit(&d));
         }
     }
     mm_err e = cose_finish_message(&d, err_off);

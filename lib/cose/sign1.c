@@ -19,7 +19,7 @@ mm_err mm_cose_sign1_decode(mm_bytes msg, mm_cose_sign1 *out, size_t *err_off)
         e = cose_get_bstr_or_nil(&d, &out->payload, &out->detached);
     }
     if (e == MM_OK) {
-        e = mm_cbor_get_bstr(&d, &out->signature);
+        cose_recorded(mm_cbor_get_bstr(&d, &out->signature));
     }
     /* The decoder's sticky error is what finishing reports. */
     return cose_finish_message(&d, err_off);
