@@ -5,10 +5,10 @@
 # usage: install-deps.sh build|test|bench|lint|fuzz
 set -euo pipefail
 
-build=(gcc make cmake pkg-config libc6-dev)
+build=(gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev)
 test=("${build[@]}" clang libclang-rt-14-dev libcmocka-dev libjansson-dev binutils)
 bench=("${build[@]}" libcbor-dev valgrind)
-lint=("${build[@]}" clang-tidy clang-format cppcheck libcmocka-dev libjansson-dev)
+lint=("${build[@]}" clang-tidy clang-format cppcheck libcmocka-dev)
 fuzz=("${build[@]}" clang libclang-rt-14-dev)
 
 case "${1:-build}" in

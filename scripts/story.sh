@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The end-to-end story that `make run` tells, on embedded defaults. Each
-# capability adds its chapter when it works; today that is the CBOR core that
-# every later chapter (SUIT, COSE, SCITT, TEEP, RATS) decodes with.
+# capability adds its chapter when it works; so far: the CBOR and COSE core
+# a vendor signs releases with and a device checks them with.
 set -euo pipefail
 build=${1:?usage: story.sh BUILD_DIR}
 mamori="$(cd "$build" && pwd)/tools/mamori/mamori"
@@ -11,34 +11,50 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 say() { printf '\n== %s\n' "$*"; }
-unhex() { printf '%b' "$(printf '%s' "$1" | tr -d ' \n' | sed 's/../\\x&/g')" > "$2"; }
+refused() {
+    # Runs a command that must fail; shows its one-line reason.
+    if "$@" 2>&1; then
+        echo "story: this should have been refused: $*" >&2
+        exit 1
+    fi
+}
 
 "$mamori" --version
+printf 'demo firmware 1.0\n' > firmware.bin
 
-# A COSE_Sign1 (RFC 9052) as a vendor would ship it: tag 18, a protected
-# header wrapped in a byte string, a kid, the payload and a 64-byte signature.
-unhex "d2 84 43 a1 01 26 a1 04 42 31 31 54 54 68 69 73 20 69 73 20 74 68 65 20 63 6f 6e 74 65 6e 74 2e 58 40
-8e b3 3e 4c a3 1d 1c 46 5a b0 5a ac 34 cc 6b 23 d5 8f ef 5c 08 31 06 c4 d2 5a 91 ae f0 b0 11 7e 2a f9 a2 91 aa
-32 e1 4a b8 34 dc 56 ed 2a 22 34 44 54 7e 01 f1 1d 3b 09 16 e5 a4 c3 45 ca cb 36" "signed.cbor"
+say "1. The vendor makes a release signing key; the device a key-agreement key"
+"$mamori" key gen --alg ES256 --kid vendor-2026 --out vendor
+"$mamori" key gen --alg ECDH-ES --crv P-256 --kid device-42 --out device
+"$mamori" key show vendor.cose | sed -n '2,8p'
 
-say "1. CBOR: a signed object, decoded (nested CBOR opened as << >>)"
-"$mamori" cbor show "signed.cbor"
+say "2. The vendor signs the release (COSE_Sign1, ES256)"
+"$mamori" cose sign --key vendor.key --kid vendor-2026 firmware.bin release.cose
+"$mamori" cose show release.cose
 
-say "2. CBOR: it is in the deterministic encoding signatures are computed over"
-"$mamori" cbor check --deterministic "signed.cbor"
+say "3. The device verifies it with the vendor's public key"
+"$mamori" cose verify --key vendor.cose --out payload.bin release.cose
+cmp -s payload.bin firmware.bin && echo "payload recovered, byte for byte"
 
-say "3. CBOR: the same header with its map keys swapped is refused, with the reason and offset"
-unhex "a2 04 42 31 31 01 26" "unsorted.cbor"
-if "$mamori" cbor check --deterministic "unsorted.cbor" 2>&1; then
-    echo "story: an unsorted map was accepted" >&2
-    exit 1
-fi
+say "4. A tampered copy, a wrong key and truncated bytes are refused"
+cp release.cose tampered.cose
+# One payload byte changed: the last payload byte sits just before the
+# 64-byte signature and its 2-byte head.
+printf 'X' | dd of=tampered.cose bs=1 seek=$(($(stat -c %s release.cose) - 67)) conv=notrunc status=none
+refused "$mamori" cose verify --key vendor.cose tampered.cose
+"$mamori" key gen --alg ES256 --out stranger > /dev/null
+refused "$mamori" cose verify --key stranger.cose release.cose
+head -c 40 release.cose > truncated.cose
+refused "$mamori" cose verify --key vendor.cose truncated.cose
 
-say "4. CBOR: a truncated copy is refused before anything acts on it"
-head -c 60 "signed.cbor" > "truncated.cbor"
-if "$mamori" cbor check "truncated.cbor" 2>&1; then
-    echo "story: a truncated item was accepted" >&2
-    exit 1
-fi
+say "5. The release is encrypted to the device (COSE_Encrypt, ECDH-ES + A128KW) and opened there"
+"$mamori" cose encrypt --recipient device.cose --kid device-42 firmware.bin release.enc
+"$mamori" cose decrypt --key device.key --out opened.bin release.enc
+cmp -s opened.bin firmware.bin && echo "decrypted, byte for byte"
+refused "$mamori" cose decrypt --key stranger.key release.enc
 
-printf '\nThe story so far ends here: SUIT, COSE, SCITT, TEEP and RATS chapters come with their issues.\n'
+say "6. Everything signed is deterministic CBOR; malformed input is refused with its offset"
+"$mamori" cbor check --deterministic release.cose
+printf '\xa2\x04\x42\x31\x31\x01\x26' > unsorted.cbor
+refused "$mamori" cbor check --deterministic unsorted.cbor
+
+printf '\nThe story so far ends here: SUIT, SCITT, TEEP and RATS chapters come with their issues.\n'

@@ -9,8 +9,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mamori/base.h"
+#include "mamori/crypto.h"
 
 /* Exit codes: 0 success, 1 a check failed, sysexits(3) for the rest. */
 enum {
@@ -57,14 +59,176 @@ int cli_read_input(const char *path, int hex, uint8_t **data, size_t *len);
  * mode is the new file's permission bits. */
 int cli_write_file(const char *path, const uint8_t *data, size_t len, unsigned mode);
 
+/* cli_write_file_ex() flags. */
+#define CLI_WRITE_NO_CLOBBER 0x1u /* fail (CLI_CANTCREAT) when path exists */
+
+/* As cli_write_file(); with CLI_WRITE_NO_CLOBBER the file is put in place
+ * with link(2), so an existing file is never replaced, even by a race. */
+int cli_write_file_ex(const char *path, const uint8_t *data, size_t len, unsigned mode, unsigned flags);
+
 /* Dispatches argv[1] to a command of the table; prints the group's help for
  * --help / -h / help or no argument. group is the command line so far
  * ("mamori" or "mamori cbor"), as error messages show it. */
 int cli_dispatch(const char *group, const cli_cmd *cmds, size_t n, int argc, char **argv, const char *help);
 
+/* Reports a getopt_long() failure of command cmd ("cose sign"): c is what
+ * it returned (':' for a missing value when the option string starts with
+ * ':', else '?'). Returns CLI_USAGE. */
+int cli_bad_option(const char *cmd, int c, char **argv);
+
+/* Reads a text option as bytes of at most CLI_KID_MAX (a kid). */
+int cli_parse_kid(const char *opt, const char *value, uint8_t *kid, size_t *len);
+
 /* True when s is "--help" or "-h". */
 int cli_is_help(const char *s);
 
+/*
+ * JSON output (jansson), for the commands that take --json.
+ */
+struct json_t;
+
+/* Prints j to standard output (two-space indent, keys in insertion order,
+ * a final newline) and releases it. Returns CLI_OK or CLI_IOERR. */
+int cli_json_print(struct json_t *j);
+
+/* A new JSON string holding b in lowercase hex (NULL when out of memory). */
+struct json_t *cli_json_hex(mm_bytes b);
+
+/* Prints b as lowercase hex on f. */
+void cli_print_hex(FILE *f, mm_bytes b);
+
+/*
+ * Algorithms: the one table of COSE algorithm names and numbers the commands
+ * share (cli_algs.c).
+ */
+
+/* What an algorithm is for (bits, so an option can accept several). */
+enum {
+    CLI_ALG_SIGN = 1u << 0,   /* COSE_Sign1 / COSE_Sign signature */
+    CLI_ALG_MAC = 1u << 1,    /* COSE_Mac0 HMAC */
+    CLI_ALG_AEAD = 1u << 2,   /* content encryption */
+    CLI_ALG_KW = 1u << 3,     /* AES key wrap of the CEK */
+    CLI_ALG_ECDH = 1u << 4,   /* ECDH-ES / ECDH-SS recipients */
+    CLI_ALG_DIRECT = 1u << 5, /* the recipient's key is the CEK */
+    CLI_ALG_HASH = 1u << 6,
+    CLI_ALG_CTR = 1u << 7, /* AES-CTR (no integrity) */
+};
+#define CLI_ALG_RECIPIENT (CLI_ALG_KW | CLI_ALG_ECDH | CLI_ALG_DIRECT)
+
+typedef struct cli_alg {
+    const char *name; /* as the IANA registry spells it */
+    int32_t id;
+    unsigned kind;   /* CLI_ALG_* */
+    uint16_t bits;   /* symmetric key size it needs (0: any or not symmetric) */
+    uint8_t derives; /* 1 when the recipient shares or derives the CEK (direct, ECDH + HKDF): one recipient only */
+} cli_alg;
+
+/* The entry of a name (ASCII case ignored) or number, or NULL. */
+const cli_alg *cli_alg_find(const char *name);
+const cli_alg *cli_alg_by_id(int32_t id);
+
+/* The name of alg, or NULL when the table does not know it. */
+const char *cli_alg_name(int64_t alg);
+
+/* Parses an --alg style option value that must be one of kinds; prints
+ * "mamori: OPT: ..." with the accepted names and returns CLI_USAGE when it is
+ * not. */
+int cli_alg_parse(const char *opt, const char *value, unsigned kinds, int32_t *alg);
+
+/* The algorithm of kind a key is used with when none is asked for: its own
+ * restriction if it has one of that kind, else the usual one for its type,
+ * curve or size (ES256 for P-256, EdDSA, PS256/PS384/PS512 for 2048/3072/
+ * 4096-bit RSA, HS256, A128GCM, A128KW, direct for a content key as a
+ * recipient, ECDH-ES+A128KW...). 0 when the key cannot serve that kind. */
+int32_t cli_default_alg(const mm_key *key, unsigned kind);
+
+/* Names of key types and curves, or NULL when unknown. */
+const char *cli_kty_name(int64_t kty);
+const char *cli_crv_name(int64_t crv);
+/* The curve of a name (ASCII case ignored), 0 when unknown. */
+int32_t cli_crv_find(const char *name);
+
+/*
+ * Keys: every command reads key files through this one loader (cli_keys.c).
+ */
+
+/* Longest kid the CLI keeps from a COSE_Key or takes on the command line. */
+#define CLI_KID_MAX 256
+
+/* Most keys read from one COSE_KeySet. */
+#define CLI_KEYSET_MAX 64
+
+typedef struct cli_key {
+    mm_key key;
+    const char *form; /* "PEM", "DER" or "COSE_Key" */
+    const char *kind; /* "private key", "public key", "certificate", "COSE_Key", "COSE_KeySet member" */
+    uint8_t kid[CLI_KID_MAX];
+    size_t kid_len; /* a COSE_Key's kid; 0 for PEM and DER */
+} cli_key;
+
+/* cli_load_key() flags. */
+#define CLI_KEY_PRIVATE 0x1u /* the command needs private or secret material */
+
+/* Reads a key file in any form the CLI knows, told apart by its content:
+ * PEM (private key, public key or certificate), DER (the same three), a
+ * COSE_Key, or a COSE_KeySet (the first member that fits). alg, when not 0,
+ * selects a key that may be used with it (the key is not restricted
+ * further). Private keys are imported extractable, so their parts can be
+ * shown or written. Prints "mamori: PATH: why" and returns its exit code on
+ * failure (66 unreadable, 65 not a key, a key that does not fit alg, or a
+ * public key where a private one is needed); the caller frees a loaded key
+ * with cli_key_free(). */
+int cli_load_key(const char *path, int32_t alg, unsigned flags, cli_key *out);
+
+/* As cli_load_key(), for commands that try every key of a file: *keys (an
+ * array the caller frees with cli_free_keys()) gets the n >= 1 keys with
+ * what flags ask for. */
+int cli_load_keys(const char *path, unsigned flags, cli_key **keys, size_t *n);
+void cli_free_keys(cli_key *keys, size_t n);
+
+/* Reads every key in data (one for PEM, DER and COSE_Key, each member of a
+ * COSE_KeySet) into keys[0..cap); *n gets the count. Errors as
+ * cli_load_key(); on failure nothing is left to free. */
+int cli_parse_keys(const char *path, mm_bytes data, cli_key *keys, size_t cap, size_t *n);
+
+/* Releases what a loaded key holds (safe on a zeroed one). */
+void cli_key_free(cli_key *k);
+
+/* Describes a key for messages: "P-256 EC2 key", "256-bit symmetric key". */
+void cli_key_describe(const mm_key *key, char *buf, size_t cap);
+
+/* Reads an optional file (path NULL: an empty view and nothing to free). */
+int cli_read_optional(const char *path, uint8_t **data, size_t *len);
+
 int cmd_cbor(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_cose(int argc, char **argv);
+
+/* mamori cose show (cose_show.c). */
+int cose_show(int argc, char **argv);
+
+/* The kinds of COSE message the commands tell apart. */
+typedef enum cli_cose_type {
+    CLI_COSE_UNKNOWN = 0,
+    CLI_COSE_SIGN1,
+    CLI_COSE_SIGN,
+    CLI_COSE_MAC0,
+    CLI_COSE_MAC,
+    CLI_COSE_ENCRYPT0,
+    CLI_COSE_ENCRYPT,
+    CLI_COSE_SIGN1_OR_MAC0, /* untagged: the same shape */
+    CLI_COSE_SIGN_OR_ENCRYPT,
+} cli_cose_type;
+
+/* What msg is, from its tag or, untagged, its shape (field count, the type
+ * of the last field) and the algorithm it names. */
+cli_cose_type cli_cose_classify(mm_bytes msg);
+
+/* "COSE_Sign1" ... */
+const char *cli_cose_type_name(cli_cose_type t);
+
+/* Prints "mamori: what: byte N: <strerror> (CODE)" for a decode failure and
+ * returns CLI_DATAERR. */
+int cli_fail_decode(const char *what, mm_err e, size_t off);
 
 #endif

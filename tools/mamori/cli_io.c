@@ -3,12 +3,16 @@
  * files, subcommand dispatch. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "cli.h"
 
@@ -143,6 +147,11 @@ static int fsync_dir_of(const char *path)
 
 int cli_write_file(const char *path, const uint8_t *data, size_t len, unsigned mode)
 {
+    return cli_write_file_ex(path, data, len, mode, 0);
+}
+
+int cli_write_file_ex(const char *path, const uint8_t *data, size_t len, unsigned mode, unsigned flags)
+{
     if (strcmp(path, "-") == 0) {
         if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
             return cli_fail(CLI_IOERR, "standard output", "%s", strerror(errno));
@@ -183,12 +192,19 @@ int cli_write_file(const char *path, const uint8_t *data, size_t len, unsigned m
     if (close(fd) != 0 && rc == CLI_OK) {
         rc = cli_fail(CLI_IOERR, path, "close failed: %s", strerror(errno));
     }
-    if (rc == CLI_OK && rename(tmp, path) != 0) {
-        rc = cli_fail(CLI_CANTCREAT, path, "%s", strerror(errno));
+    bool no_clobber = (flags & CLI_WRITE_NO_CLOBBER) != 0;
+    if (rc == CLI_OK) {
+        /* link() never replaces an existing file: the complete file appears
+         * under path, or nothing does. */
+        if (no_clobber ? link(tmp, path) != 0 : rename(tmp, path) != 0) {
+            rc = no_clobber && errno == EEXIST ? cli_fail(CLI_CANTCREAT, path, "file exists (use --force to overwrite)")
+                                               : cli_fail(CLI_CANTCREAT, path, "%s", strerror(errno));
+        }
     }
-    if (rc != CLI_OK) {
+    if (rc != CLI_OK || no_clobber) {
         unlink(tmp);
-    } else if (fsync_dir_of(path) != 0) {
+    }
+    if (rc == CLI_OK && fsync_dir_of(path) != 0) {
         rc = cli_fail(CLI_IOERR, path, "fsync of the folder failed: %s", strerror(errno));
     }
     free(tmp);
@@ -214,4 +230,74 @@ int cli_dispatch(const char *group, const cli_cmd *cmds, size_t n, int argc, cha
     const char *what = strncmp(group, "mamori ", 7) == 0 ? group + 7 : NULL;
     const char *kind = argv[1][0] == '-' ? "option" : "command";
     return cli_fail(CLI_USAGE, what, "unknown %s '%s' (see '%s --help')", kind, argv[1], group);
+}
+
+int cli_read_optional(const char *path, uint8_t **data, size_t *len)
+{
+    if (path == NULL) {
+        *data = NULL;
+        *len = 0;
+        return CLI_OK;
+    }
+    return cli_read_file(path, data, len);
+}
+
+int cli_fail_decode(const char *what, mm_err e, size_t off)
+{
+    return cli_fail(CLI_DATAERR, what, "byte %zu: %s (%s)", off, mm_strerror(e), mm_errname(e));
+}
+
+void cli_print_hex(FILE *f, mm_bytes b)
+{
+    for (size_t i = 0; i < b.len; i++) {
+        fprintf(f, "%02x", b.ptr[i]);
+    }
+}
+
+json_t *cli_json_hex(mm_bytes b)
+{
+    char *text = malloc(2 * b.len + 1);
+    if (text == NULL) {
+        return NULL;
+    }
+    mm_buf out = mm_buf_make(text, 2 * b.len);
+    json_t *j = NULL;
+    if (mm_hex_encode(b, &out) == MM_OK) {
+        j = json_stringn(text, out.len);
+    }
+    free(text);
+    return j;
+}
+
+int cli_json_print(json_t *j)
+{
+    if (j == NULL) {
+        return cli_fail(CLI_SOFTWARE, NULL, "out of memory");
+    }
+    int r = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    if (r != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+        return cli_fail(CLI_IOERR, "standard output", "write failed");
+    }
+    return CLI_OK;
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+    const char *opt = argv[optind - 1];
+    if (c == ':') {
+        return cli_fail(CLI_USAGE, cmd, "option '%s' needs a value (see 'mamori %s --help')", opt, cmd);
+    }
+    return cli_fail(CLI_USAGE, cmd, "unknown option '%s' (see 'mamori %s --help')", opt, cmd);
+}
+
+int cli_parse_kid(const char *opt, const char *value, uint8_t *kid, size_t *len)
+{
+    mm_bytes b = mm_bytes_from_cstr(value); /* a kid is bytes: no NUL */
+    if (b.len > CLI_KID_MAX) {
+        return cli_fail(CLI_USAGE, opt, "longer than %d bytes", CLI_KID_MAX);
+    }
+    memcpy(kid, b.ptr, b.len);
+    *len = b.len;
+    return CLI_OK;
 }

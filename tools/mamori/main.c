@@ -12,6 +12,8 @@ static const char main_help[] = "usage: mamori <command> [<args>]\n"
                                 "\n"
                                 "commands:\n"
                                 "  cbor      show and check CBOR data items\n"
+                                "  key       generate, show and convert keys (PEM, DER, COSE_Key)\n"
+                                "  cose      sign, verify, MAC, encrypt, decrypt and show COSE messages\n"
                                 "\n"
                                 "options:\n"
                                 "  -h, --help     show this help\n"
@@ -22,6 +24,8 @@ static const char main_help[] = "usage: mamori <command> [<args>]\n"
 
 static const cli_cmd commands[] = {
     {"cbor", cmd_cbor, "show and check CBOR data items"},
+    {"key", cmd_key, "generate, show and convert keys"},
+    {"cose", cmd_cose, "sign, verify, MAC, encrypt, decrypt and show COSE messages"},
 };
 
 int main(int argc, char **argv)
