@@ -5,7 +5,7 @@
 # usage: install-deps.sh build|test|bench|lint|fuzz
 set -euo pipefail
 
-build=(gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev)
+build=(gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev)
 test=("${build[@]}" clang libclang-rt-14-dev libcmocka-dev libjansson-dev binutils)
 bench=("${build[@]}" libcbor-dev valgrind)
 lint=("${build[@]}" clang-tidy clang-format cppcheck libcmocka-dev)

@@ -16,7 +16,8 @@ static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
     X509_EXTENSION_free(ext);
 }
 
-X509 *mm_test_make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, bool ca, const char *usage)
+static X509 *make(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, bool ca, const char *usage,
+                  const char *san)
 {
     static long serial_no = 1;
     X509 *cert = X509_new();
@@ -36,8 +37,21 @@ X509 *mm_test_make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *i
     if (usage != NULL) {
         add_ext(cert, signer, NID_key_usage, usage);
     }
+    if (san != NULL) {
+        add_ext(cert, signer, NID_subject_alt_name, san);
+    }
     assert_true(X509_sign(cert, issuer_key != NULL ? issuer_key : key, EVP_sha256()) > 0);
     return cert;
+}
+
+X509 *mm_test_make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, bool ca, const char *usage)
+{
+    return make(key, cn, issuer, issuer_key, ca, usage, NULL);
+}
+
+X509 *mm_test_make_server_cert(EVP_PKEY *key, const char *san)
+{
+    return make(key, "mamori test server", NULL, NULL, false, "critical,digitalSignature", san);
 }
 
 mm_test_der mm_test_cert_der(X509 *cert)

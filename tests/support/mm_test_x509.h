@@ -15,6 +15,10 @@
  * ("critical,digitalSignature"), or NULL for none. Fails the test on error. */
 X509 *mm_test_make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, bool ca, const char *usage);
 
+/* A self-signed server certificate for key with the subjectAltName san
+ * ("IP:127.0.0.1"). */
+X509 *mm_test_make_server_cert(EVP_PKEY *key, const char *san);
+
 /* DER of a certificate, OPENSSL_malloc'ed. */
 typedef struct mm_test_der {
     uint8_t *ptr;
