@@ -7,7 +7,7 @@
 set -euo pipefail
 build=${1:?usage: lint.sh BUILD_DIR}
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files 'lib/*.c' 'backends/*.c' 'services/*.c' 'tools/*.c')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard 'lib/*.c' 'backends/*.c' 'services/*.c' 'tools/*.c')
 echo "lint: clang-tidy on ${#files[@]} files"
 clang-tidy -p "$build" --quiet "${files[@]}" 2> >(grep -v -E '^[0-9]+ warnings? generated' >&2)
 echo "lint: cppcheck"

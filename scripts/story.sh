@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # The end-to-end story that `make run` tells, on embedded defaults. Each
 # capability adds its chapter when it works; so far: the CBOR and COSE core
-# a vendor signs releases with and a device checks them with.
+# a vendor signs releases with and a device checks them with, the SCITT
+# Transparency Service that logs the releases, and SUIT updates made by the
+# vendor and run by a simulated device.
 set -euo pipefail
 build=${1:?usage: story.sh BUILD_DIR}
 mamori="$(cd "$build" && pwd)/tools/mamori/mamori"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+ts_pid=
+# The Transparency Service of chapter 7 is stopped however the story ends.
+trap 'if [ -n "$ts_pid" ]; then kill "$ts_pid" 2>/dev/null; wait "$ts_pid" 2>/dev/null; fi; rm -rf "$work"' EXIT
 cd "$work"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -57,4 +61,103 @@ say "6. Everything signed is deterministic CBOR; malformed input is refused with
 printf '\xa2\x04\x42\x31\x31\x01\x26' > unsorted.cbor
 refused "$mamori" cbor check --deterministic unsorted.cbor
 
-printf '\nThe story so far ends here: SUIT, SCITT, TEEP and RATS chapters come with their issues.\n'
+say "7. A Transparency Service on 127.0.0.1 (SCRAPI over HTTP, SQLite, durable batches)"
+"$mamori" ts init --dir ts --issuer https://ts.example --trust https://vendor.example=vendor.cose
+"$mamori" ts serve --config ts/ts.json --listen 127.0.0.1:0 --ready-file ts/url -q &
+ts_pid=$!
+for _ in $(seq 100); do [ -s ts/url ] && break; sleep 0.1; done
+[ -s ts/url ] || { echo "story: the Transparency Service did not start" >&2; exit 1; }
+url=$(cat ts/url)
+echo "listening on $url; it trusts https://vendor.example's key, and signs receipts with its own"
+
+say "8. The vendor registers the release: a signed statement over its hash, and the receipt"
+"$mamori" scitt statement --key vendor.key --kid vendor-2026 --iss https://vendor.example \
+    --sub demo-firmware --hash SHA-256 --preimage-content-type application/cose \
+    --location https://vendor.example/releases/firmware-1.0.cose release.cose -o release.stmt
+"$mamori" scitt register --url "$url" --ts-key ts/ts-key.cose release.stmt -o release.receipt \
+    --transparent release.transparent
+"$mamori" scitt show release.receipt
+
+say "9. Anyone proves offline, with the service's key alone, that the release is in the log"
+"$mamori" scitt verify --ts-key ts/ts-key.cose release.transparent
+refused "$mamori" scitt verify --ts-key vendor.cose release.transparent
+
+say "10. The service refuses what its policy does not allow; its log only grows"
+"$mamori" scitt statement --key stranger.key --kid stranger --iss https://stranger.example \
+    --sub demo-firmware firmware.bin -o stranger.stmt
+refused "$mamori" scitt register --url "$url" stranger.stmt -o stranger.receipt
+printf 'demo firmware 1.1\n' > firmware-1.1.bin
+"$mamori" scitt statement --key vendor.key --kid vendor-2026 --iss https://vendor.example \
+    --sub demo-firmware firmware-1.1.bin -o release-1.1.stmt
+"$mamori" scitt register --url "$url" release-1.1.stmt -o release-1.1.receipt
+"$mamori" scitt consistency --url "$url" --ts-key ts/ts-key.cose --from 1 --to 2
+kill "$ts_pid" && wait "$ts_pid" && ts_pid=
+"$mamori" ts check --config ts/ts.json
+echo "the service stopped; its log checks out offline"
+
+say "11. The vendor describes release 2.0 in JSON; mamori suit create makes its SUIT manifest, signed"
+printf 'demo firmware 2.0\n' > firmware-2.0.bin
+# The vendor and class IDs are UUID5 names (the manifest spec's advice):
+# UUID5(DNS, vendor.example) and UUID5(that, demo-board); the device below
+# knows them as UUIDs.
+suit_release() { # suit_release SEQUENCE CLASS-NAME > description
+    cat <<EOF
+{
+  "manifest-sequence-number": $1,
+  "common": {
+    "components": [["00"]],
+    "shared-sequence": [
+      {"directive-override-parameters": {
+        "vendor-identifier": {"dns": "vendor.example"},
+        "class-identifier": {"namespace": {"dns": "vendor.example"}, "name": "$2"},
+        "image-digest": {"file": "firmware-2.0.bin"},
+        "image-size": {"file": "firmware-2.0.bin"}
+      }},
+      {"condition-vendor-identifier": ["send-record-on-failure"]},
+      {"condition-class-identifier": ["send-record-on-failure"]}
+    ]
+  },
+  "install": [
+    {"directive-override-parameters": {"uri": "file://$work/firmware-2.0.bin"}},
+    {"directive-fetch": ["send-record-on-failure"]},
+    {"condition-image-match": 15}
+  ],
+  "validate": [{"condition-image-match": ["send-record-on-failure"]}],
+  "invoke": [{"directive-invoke": 15}]
+}
+EOF
+}
+suit_release 20 demo-board > release-2.0.json
+"$mamori" suit create -k vendor.key --kid vendor-2026 release-2.0.json -o release-2.0.suit
+"$mamori" suit verify -k vendor.cose release-2.0.suit
+
+say "12. The manifest, every key and command by name (mamori suit show)"
+"$mamori" suit show release-2.0.suit | sed -n '/\/ manifest \/ 3/,$p'
+
+say "13. A device (a folder and its device.json) fetches, installs, validates and boots it"
+mkdir device
+cat > device/device.json <<'EOF'
+{
+  "vendor-id": "bcc16965-6f3a-5338-9d83-d8b565c63bc7",
+  "class-id": "ea87fa97-8b53-52d0-a642-ed99592cf9dc",
+  "components": [{"id": ["00"], "file": "firmware.bin", "invoke": ["/bin/echo", "booting", "{file}"]}],
+  "sequence-numbers": [{"sequence-number": 10}]
+}
+EOF
+"$mamori" suit process -k vendor.cose --device device --report report.cbor release-2.0.suit
+echo "device/firmware.bin now holds: $(cat device/firmware.bin)"
+echo "the SUIT report it sends back:"
+"$mamori" suit show report.cbor
+
+say "14. Refused, and nothing changes: a replay, a manifest for another board, an image that does not match"
+refused "$mamori" suit process -k vendor.cose --device device release-2.0.suit
+suit_release 21 other-board > other.json
+"$mamori" suit create -k vendor.key --kid vendor-2026 other.json -o other.suit
+refused "$mamori" suit process -k vendor.cose --device device other.suit
+suit_release 22 demo-board > release-2.0b.json
+"$mamori" suit create -k vendor.key --kid vendor-2026 release-2.0b.json -o release-2.0b.suit
+printf 'DEMO FIRMWARE 2.0\n' > firmware-2.0.bin # same size, altered on the server
+refused "$mamori" suit process -k vendor.cose --device device release-2.0b.suit
+echo "device/firmware.bin still holds: $(cat device/firmware.bin)"
+
+printf '\nThe story so far ends here: TEEP and RATS chapters come with their issues.\n'

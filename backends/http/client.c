@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The HTTP client of the tools, on libcurl: one call, a capped reply, no
- * redirects followed (SCRAPI's 302/303 are for the caller to act on). */
+/* The HTTP client of the tools, on libcurl: one call, or a client that
+ * keeps its connection between calls; a capped reply, no redirects followed
+ * (SCRAPI's 302/303 are for the caller to act on). */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -81,11 +82,46 @@ static size_t on_header(char *line, size_t size, size_t n, void *user)
     return len;
 }
 
-mm_err mm_http_call(const char *method, const char *url, mm_bytes body, const mm_http_call_opts *opts,
-                    mm_http_reply *out)
+/* A curl easy handle kept between calls: libcurl keeps the connection (and
+ * the TLS session) of the handle open, so the next call to the same server
+ * skips the TCP and TLS handshakes. */
+struct mm_http_client {
+    CURL *curl;
+};
+
+mm_err mm_http_client_new(mm_http_client **out)
+{
+    if (out == NULL) {
+        return MM_ERR_INVALID_ARG;
+    }
+    *out = NULL;
+    pthread_once(&curl_once, init_curl);
+    mm_http_client *cli = calloc(1, sizeof *cli);
+    if (cli == NULL) {
+        return MM_ERR_PLATFORM;
+    }
+    cli->curl = curl_easy_init();
+    if (cli->curl == NULL) {
+        free(cli);
+        return MM_ERR_PLATFORM;
+    }
+    *out = cli;
+    return MM_OK;
+}
+
+void mm_http_client_free(mm_http_client *cli)
+{
+    if (cli != NULL) {
+        curl_easy_cleanup(cli->curl);
+        free(cli);
+    }
+}
+
+mm_err mm_http_client_call(mm_http_client *cli, const char *method, const char *url, mm_bytes body,
+                           const mm_http_call_opts *opts, mm_http_reply *out)
 {
     static const mm_http_call_opts defaults = {NULL, NULL, 0, 0, NULL};
-    if (method == NULL || url == NULL || out == NULL || (body.ptr == NULL && body.len != 0)) {
+    if (cli == NULL || method == NULL || url == NULL || out == NULL || (body.ptr == NULL && body.len != 0)) {
         return MM_ERR_INVALID_ARG;
     }
     if (opts == NULL) {
@@ -93,11 +129,9 @@ mm_err mm_http_call(const char *method, const char *url, mm_bytes body, const mm
     }
     memset(out, 0, sizeof *out);
     out->retry_after = -1;
-    pthread_once(&curl_once, init_curl);
-    CURL *c = curl_easy_init();
-    if (c == NULL) {
-        return MM_ERR_PLATFORM;
-    }
+    CURL *c = cli->curl;
+    /* Options go back to their defaults; the open connection stays. */
+    curl_easy_reset(c);
     struct curl_slist *headers = NULL;
     char h[256];
     if (opts->content_type != NULL) {
@@ -120,6 +154,8 @@ mm_err mm_http_call(const char *method, const char *url, mm_bytes body, const mm
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    /* Small requests and replies: send each at once (no Nagle delay). */
+    curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
     if (opts->ca_file != NULL) {
         curl_easy_setopt(c, CURLOPT_CAINFO, opts->ca_file);
     }
@@ -129,8 +165,9 @@ mm_err mm_http_call(const char *method, const char *url, mm_bytes body, const mm
     }
     CURLcode rc = curl_easy_perform(c);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+    /* The handle must not keep pointers into this call's header list. */
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(headers);
-    curl_easy_cleanup(c);
     if (s.too_large) {
         mm_http_reply_free(out);
         return MM_ERR_TOO_LARGE;
@@ -140,6 +177,22 @@ mm_err mm_http_call(const char *method, const char *url, mm_bytes body, const mm
         return MM_ERR_PLATFORM;
     }
     return MM_OK;
+}
+
+mm_err mm_http_call(const char *method, const char *url, mm_bytes body, const mm_http_call_opts *opts,
+                    mm_http_reply *out)
+{
+    if (method == NULL || url == NULL || out == NULL || (body.ptr == NULL && body.len != 0)) {
+        return MM_ERR_INVALID_ARG;
+    }
+    mm_http_client *cli = NULL;
+    mm_err e = mm_http_client_new(&cli);
+    if (e != MM_OK) {
+        return e;
+    }
+    e = mm_http_client_call(cli, method, url, body, opts, out);
+    mm_http_client_free(cli);
+    return e;
 }
 
 void mm_http_reply_free(mm_http_reply *r)

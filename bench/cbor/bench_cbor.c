@@ -48,15 +48,15 @@
 #endif
 
 #define MEASURE_SECONDS 0.3
-#define RUNS 5
+#define RUNS            5
 /* Calibration doubles the pass count until one timing is long enough to trust
  * the clock; both bounds keep every loop finite. */
 #define CALIBRATE_MIN_SECONDS 0.02
-#define CALIBRATE_MAX_STEPS 40
-#define MAX_PASSES (UINT64_C(1) << 32)
+#define CALIBRATE_MAX_STEPS   40
+#define MAX_PASSES            (UINT64_C(1) << 32)
 
-#define MAX_SEGS 16
-#define MAX_DOCS 4
+#define MAX_SEGS     16
+#define MAX_DOCS     4
 #define SCRATCH_SIZE (1u << 20)
 #define TARGET_RATIO 2.0
 
@@ -397,16 +397,16 @@ typedef struct tally {
     unsigned odd; /* items the documents should never contain */
 } tally;
 
-#define K_UINT UINT64_C(0x9E3779B97F4A7C15)
-#define K_NINT UINT64_C(0xC2B2AE3D27D4EB4F)
-#define K_BSTR UINT64_C(0x165667B19E3779F9)
-#define K_TSTR UINT64_C(0x27D4EB2F165667C5)
+#define K_UINT  UINT64_C(0x9E3779B97F4A7C15)
+#define K_NINT  UINT64_C(0xC2B2AE3D27D4EB4F)
+#define K_BSTR  UINT64_C(0x165667B19E3779F9)
+#define K_TSTR  UINT64_C(0x27D4EB2F165667C5)
 #define K_ARRAY UINT64_C(0x85EBCA77C2B2AE63)
-#define K_MAP UINT64_C(0xD6E8FEB86659FD93)
-#define K_TAG UINT64_C(0xFF51AFD7ED558CCD)
+#define K_MAP   UINT64_C(0xD6E8FEB86659FD93)
+#define K_TAG   UINT64_C(0xFF51AFD7ED558CCD)
 #define K_FALSE UINT64_C(0xC4CEB9FE1A85EC53)
-#define K_TRUE UINT64_C(0x94D049BB133111EB)
-#define K_NULL UINT64_C(0xBF58476D1CE4E5B9)
+#define K_TRUE  UINT64_C(0x94D049BB133111EB)
+#define K_NULL  UINT64_C(0xBF58476D1CE4E5B9)
 #define K_UNDEF UINT64_C(0x2545F4914F6CDD1D)
 #define K_FLOAT UINT64_C(0x9FB21C651E98DF25)
 

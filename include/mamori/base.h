@@ -73,6 +73,7 @@ typedef enum mm_err {
     MM_ERR_SIG_LENGTH = 124,        /* signature length wrong for its algorithm */
     MM_ERR_SIG_RANGE = 125,         /* ECDSA r or s outside [1, n-1] */
     MM_ERR_BAD_KEY = 126,           /* key material malformed (size, point not on curve) */
+    MM_ERR_SYNTAX = 127,            /* text does not follow its grammar (diagnostic notation, JSON) */
 
     /* 2xx: well-formed, but not something this build does */
     MM_ERR_UNSUPPORTED = 200,     /* feature not supported */
@@ -87,11 +88,15 @@ typedef enum mm_err {
     MM_ERR_NOT_YET_VALID = 304,   /* a token's not-before time is in the future */
     MM_ERR_CLAIM_MISMATCH = 305,  /* a claim differs from the value required */
     MM_ERR_NO_RECIPIENT = 306,    /* no recipient of the message can use the key */
+    MM_ERR_CONDITION = 307,       /* a SUIT condition failed (vendor, class, image digest, ...) */
+    MM_ERR_ROLLBACK = 308,        /* a sequence number not newer than the one stored */
+    MM_ERR_UNTRUSTED = 309,       /* no trust anchor for the signer (its key id or algorithm) */
 
     /* 4xx: a limit was reached */
     MM_ERR_NESTING = 400,          /* nesting deeper than the limit */
     MM_ERR_BUFFER_TOO_SMALL = 401, /* output buffer too small; len says the need */
     MM_ERR_TOO_LARGE = 402,        /* an input or count exceeds a limit */
+    MM_ERR_KEY_EXHAUSTED = 403,    /* a stateful signing key has used all its one-time keys */
 
     /* 5xx: the platform or a backend failed */
     MM_ERR_PLATFORM = 500, /* a platform callback reported failure */
@@ -165,6 +170,10 @@ void mm_wipe(void *p, size_t len);
 /* Writes in as lowercase hex (2 * in.len characters, no NUL). */
 MM_NODISCARD mm_err mm_hex_encode(mm_bytes in, mm_buf *out);
 
+/* The value of one hex digit (either case), or -1: for parsers that read
+ * hex a character at a time (diagnostic notation). */
+int mm_hex_digit(uint8_t c);
+
 /* Decodes hex text (either case). Errors: MM_ERR_BAD_HEX with *err_off set to
  * the offending character's offset (err_off may be NULL), including an odd
  * number of digits; MM_ERR_BUFFER_TOO_SMALL. */
@@ -176,6 +185,9 @@ typedef enum mm_b64_alphabet { MM_B64 = 0, MM_B64URL = 1 } mm_b64_alphabet;
 
 /* Encodes in as base64 text in the given alphabet (no NUL). */
 MM_NODISCARD mm_err mm_base64_encode(mm_bytes in, mm_b64_alphabet alpha, mm_buf *out);
+
+/* The value of one base64 symbol of alpha (no padding), or -1. */
+int mm_base64_symbol(uint8_t c, mm_b64_alphabet alpha);
 
 /* Decodes base64 text of the given alphabet; padding is optional but, when
  * present, must be correct. Unused trailing bits must be zero (canonical

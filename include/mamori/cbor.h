@@ -82,10 +82,11 @@ typedef struct mm_cbor_item {
 } mm_cbor_item;
 
 /* Decoder flags. */
-#define MM_CBOR_DETERMINISTIC 0x1u /* RFC 8949 section 4.2.1 core deterministic */
-#define MM_CBOR_ALLOW_INDEF   0x2u /* accept indefinite lengths (not with DETERMINISTIC) */
-#define MM_CBOR_CHECK_UTF8    0x4u /* validate text strings as UTF-8 */
-#define MM_CBOR_SEQUENCE      0x8u /* input is a CBOR sequence (RFC 8742), not one item */
+#define MM_CBOR_DETERMINISTIC 0x1u  /* RFC 8949 section 4.2.1 core deterministic */
+#define MM_CBOR_ALLOW_INDEF   0x2u  /* accept indefinite lengths (not with DETERMINISTIC) */
+#define MM_CBOR_CHECK_UTF8    0x4u  /* validate text strings as UTF-8 */
+#define MM_CBOR_SEQUENCE      0x8u  /* input is a CBOR sequence (RFC 8742), not one item */
+#define MM_CBOR_PREFERRED     0x10u /* preferred serialization (section 4.1): DETERMINISTIC without the key order */
 
 /* Count reported by mm_cbor_enter_array/map for an indefinite-length item. */
 #define MM_CBOR_INDEF_COUNT SIZE_MAX
@@ -372,6 +373,12 @@ MM_NODISCARD mm_err mm_cbor_skip(mm_cbor_dec *dec);
  * signature inputs), tags included. */
 MM_NODISCARD mm_err mm_cbor_get_raw(mm_cbor_dec *dec, mm_bytes *raw);
 
+/* True when p[0..n) is well-formed UTF-8 (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF): what MM_CBOR_CHECK_UTF8 checks of
+ * every text string, for protocol code that checks only the strings it
+ * keeps (and so reads on the decoder's fast path). */
+bool mm_cbor_utf8_valid(const uint8_t *p, size_t n);
+
 /* Checks that in holds exactly one well-formed item (a sequence with
  * MM_CBOR_SEQUENCE) under flags and the default nesting limit. On failure
  * *err_off (may be NULL) receives the offset of the offending byte. */
@@ -552,6 +559,30 @@ MM_NODISCARD mm_err mm_cbor_edn(mm_bytes in, const mm_edn_opts *opts, mm_edn_wri
 /* As mm_cbor_edn() into out (no NUL); MM_ERR_BUFFER_TOO_SMALL sets out->len
  * to the size needed. */
 MM_NODISCARD mm_err mm_cbor_edn_buf(mm_bytes in, const mm_edn_opts *opts, mm_buf *out, size_t *err_off);
+
+/* mm_cbor_from_edn() flags. */
+#define MM_EDN_READ_SEQUENCE 0x1u /* the text is a CBOR sequence: items separated by commas */
+
+/* Reads diagnostic notation (RFC 8949 section 8, RFC 8610 Appendix G) and
+ * writes the CBOR it describes into out, in preferred serialization, with
+ * map entries in the order written (so examples of signed bytes come out
+ * as they were signed). Accepted: integers in -2^64..2^64-1 (decimal, 0x,
+ * 0o, 0b); floats (decimal with fraction or exponent, correctly rounded;
+ * Infinity, -Infinity, NaN); "text" with JSON's escapes; 'text' as a byte
+ * string; h'hex' (white space and / comments / inside); b64'...' (base64
+ * or base64url); juxtaposed string literals, optionally joined by +, as one
+ * string of the first one's type; [arrays] and {maps} (a trailing comma is
+ * allowed); tags N(item); <<embedded CBOR, a sequence>>; true, false, null,
+ * undefined, simple(N); / block / and # line comments. Encoding indicators
+ * (_, _0.._3, _i), hexadecimal floats and other application literals
+ * (dt'', ip''...) are refused with MM_ERR_UNSUPPORTED: the output is
+ * always in preferred serialization. Errors: MM_ERR_SYNTAX,
+ * MM_ERR_BAD_HEX, MM_ERR_BAD_BASE64, MM_ERR_CBOR_BAD_UTF8 (raw text),
+ * MM_ERR_CBOR_RANGE (a number out of range), MM_ERR_NESTING, with *err_off
+ * (may be NULL) at the offending character; MM_ERR_BUFFER_TOO_SMALL
+ * (out->len: the size needed; a NULL out->ptr asks for the size only).
+ * Recursion is bounded by MM_CBOR_ENC_MAX_NESTING. */
+MM_NODISCARD mm_err mm_cbor_from_edn(mm_bytes text, unsigned flags, mm_buf *out, size_t *err_off);
 
 /* Writes the shortest decimal text that reads back as v (no NUL), as EDN
  * shows floats: "1.5", "1.0e+300", "NaN", "Infinity". Needs at most 32 bytes;

@@ -162,7 +162,10 @@ typedef struct mm_cose_sig_alg {
     int32_t ecdsa_crv; /* curve whose order bounds r and s (ECDSA), else 0 */
     /* Verify sig over data (the hash with MM_SIG_PREHASHED); NULL: mm_verify. */
     mm_err (*verify)(const mm_crypto *c, const mm_key *key, int32_t alg, mm_bytes data, unsigned flags, mm_bytes sig);
-    /* Sign; NULL: mm_sign. */
+    /* Sign; NULL: mm_sign. When sig_len is 0 and the key's type does not
+     * give the length (HSS-LMS), it is first called with cap 0 to ask for
+     * it: MM_ERR_BUFFER_TOO_SMALL with *len set, and nothing signed. A
+     * signature is only made where the message has room for it. */
     mm_err (*sign)(const mm_crypto *c, const mm_key *key, int32_t alg, mm_bytes data, unsigned flags, uint8_t *sig,
                    size_t cap, size_t *len);
 } mm_cose_sig_alg;
@@ -180,6 +183,7 @@ typedef struct mm_cose_rcpt_ctx {
     mm_cbor_enc *unprotected;           /* encrypt: add parameters to the open unprotected map */
     const struct mm_cose_param *params; /* encrypt: the recipient's parameters as given */
     size_t n_params;
+    const void *alg_opts; /* the caller's options for this algorithm (recipient opts or decrypt opts), or NULL */
 } mm_cose_rcpt_ctx;
 
 /* A content key distribution algorithm (recipient layer). MM_ALG_DIRECT
@@ -196,6 +200,41 @@ typedef struct mm_cose_rcpt_alg {
                       size_t *len);
 } mm_cose_rcpt_alg;
 
+/* What an integrated-encryption algorithm gets: a COSE_Encrypt0 whose alg
+ * encrypts the content itself with the recipient's key, as COSE-HPKE's
+ * Integrated Encryption does (instead of a content key and AEAD). */
+typedef struct mm_cose_enc0_ctx {
+    const mm_crypto *crypto;
+    const mm_key *key; /* encrypt: the recipient's public key; decrypt: its private key */
+    int32_t alg;
+    mm_bytes aad;               /* the Enc_structure ["Encrypt0", protected, external_aad], built by the caller */
+    const mm_cose_headers *hdr; /* decrypt: the layer's headers */
+    const struct mm_cose_param *params; /* encrypt: the layer's parameters as given (both buckets) */
+    size_t n_params;
+    const void *alg_opts;     /* the caller's options for this algorithm (opts.alg_opts), or NULL */
+    mm_cbor_enc *unprotected; /* encrypt: the open unprotected bucket, for the algorithm's own parameters */
+    /* encrypt: closes the unprotected bucket and reserves len bytes for the
+     * ciphertext (in the message, or the caller's detached buffer); *space
+     * is NULL when the message is only being sized. */
+    mm_err (*reserve)(const struct mm_cose_enc0_ctx *ctx, size_t len, uint8_t **space);
+    void *internal; /* for reserve */
+} mm_cose_enc0_ctx;
+
+/* An integrated-encryption algorithm. COSE_Encrypt0 consults these before
+ * its built-in AEADs; the alg, crit and key checks, the Enc_structure and
+ * detached ciphertexts stay in the COSE layer. */
+typedef struct mm_cose_enc0_alg {
+    int32_t alg;
+    uint16_t overhead; /* ciphertext bytes beyond the plaintext (the tag) */
+    /* Decrypts ct into pt (ct.len - overhead bytes, checked by the
+     * caller); on failure leaves nothing usable in pt. */
+    mm_err (*decrypt)(const mm_cose_enc0_ctx *ctx, mm_bytes ct, uint8_t *pt);
+    /* Adds its parameters through ctx->unprotected, then calls
+     * ctx->reserve(pt.len + overhead) and, unless sizing, writes the
+     * ciphertext there. */
+    mm_err (*encrypt)(const mm_cose_enc0_ctx *ctx, mm_bytes pt);
+} mm_cose_enc0_alg;
+
 /* A chain of algorithm tables; the first match wins. */
 typedef struct mm_cose_algs {
     const mm_cose_sig_alg *sig;
@@ -203,6 +242,10 @@ typedef struct mm_cose_algs {
     const mm_cose_rcpt_alg *rcpt;
     size_t n_rcpt;
     const struct mm_cose_algs *next;
+    /* Integrated-encryption algorithms (after next, so tables written before
+     * them need no change). */
+    const mm_cose_enc0_alg *enc0;
+    size_t n_enc0;
 } mm_cose_algs;
 
 /* The built-in table: ES256/384/512, ESP256/384/512, EdDSA, Ed25519,
@@ -213,6 +256,7 @@ const mm_cose_algs *mm_cose_algs_default(void);
 /* Looks alg up along the chain (NULL: the default table). */
 const mm_cose_sig_alg *mm_cose_find_sig_alg(const mm_cose_algs *algs, int32_t alg);
 const mm_cose_rcpt_alg *mm_cose_find_rcpt_alg(const mm_cose_algs *algs, int32_t alg);
+const mm_cose_enc0_alg *mm_cose_find_enc0_alg(const mm_cose_algs *algs, int32_t alg);
 
 /*
  * Options shared by the message types.
@@ -280,6 +324,20 @@ MM_NODISCARD mm_err mm_cose_sign1_verify(const mm_cose_sign1 *msg, const mm_cose
 
 /* Signs payload into out. */
 MM_NODISCARD mm_err mm_cose_sign1_create(const mm_cose_create_opts *opts, mm_bytes payload, mm_buf *out);
+
+/* Writes a payload's content into enc (inside the byte string being
+ * built); user is the caller's. */
+typedef mm_err (*mm_cose_payload_fn)(mm_cbor_enc *enc, void *user);
+
+/* Writes a COSE_Sign1 as the next item of enc, its payload encoded in place
+ * by write (no second buffer: a CWT's claims go straight into the message,
+ * behind a tag the caller may have written first). The signature covers
+ * the payload as written. When enc's buffer is too small (or NULL), the
+ * dry run goes on and mm_cbor_enc_finish() reports the size needed.
+ * MM_COSE_DETACHED is refused (MM_ERR_INVALID_ARG); errors of write are
+ * returned as they are, others as mm_cose_sign1_create(). */
+MM_NODISCARD mm_err mm_cose_sign1_write(mm_cbor_enc *enc, const mm_cose_create_opts *opts, mm_cose_payload_fn write,
+                                        void *user);
 
 /* Verifying a detached payload in chunks (ECDSA and RSA-PSS: the structure
  * is hashed as it streams; the message must stay valid until _end). */
@@ -371,9 +429,10 @@ MM_NODISCARD mm_err mm_cose_encrypt_decode(mm_bytes msg, mm_cose_encrypt *out, m
 
 typedef struct mm_cose_decrypt_opts {
     const mm_crypto *crypto;
-    /* Encrypt0: the content key. Encrypt: the key for a recipient: the
-     * shared key (direct), the KEK (A*KW), or the recipient's private key
-     * (ECDH-ES, ECDH-SS). */
+    /* Encrypt0: the content key, or the recipient's private key for an
+     * integrated-encryption alg (COSE-HPKE). Encrypt: the key for a
+     * recipient: the shared key (direct), the KEK (A*KW), or the
+     * recipient's private key (ECDH-ES, ECDH-SS, COSE-HPKE). */
     const mm_key *key;
     const mm_key *sender_key; /* ECDH-SS: the sender's static public key if the message names it by kid */
     mm_bytes kid;             /* Encrypt: only recipients with this kid (empty: any that fits the key) */
@@ -383,6 +442,7 @@ typedef struct mm_cose_decrypt_opts {
     const int64_t *crit;
     size_t n_crit;
     const mm_cose_algs *algs;
+    const void *alg_opts; /* options of the algorithm from the registry that decrypts (e.g. mm_hpke_cose_opts) */
 } mm_cose_decrypt_opts;
 
 /* Decrypts into plaintext (needs ciphertext length - tag length bytes).
@@ -402,12 +462,15 @@ typedef struct mm_cose_recipient_opts {
     mm_bytes sender_kid;         /* ECDH-SS: name the sender key by kid instead of carrying it (others refuse it) */
     const mm_cose_param *params; /* more parameters (salt, PartyU nonce...) */
     size_t n_params;
+    const void *alg_opts; /* options of a registry algorithm (e.g. mm_hpke_cose_opts), or NULL */
 } mm_cose_recipient_opts;
 
 typedef struct mm_cose_encrypt_opts {
     const mm_crypto *crypto;
-    int32_t alg;       /* content algorithm: A128/192/256GCM, ChaCha20/Poly1305 */
-    const mm_key *key; /* Encrypt0: the CEK (Encrypt: unused; direct recipients carry theirs) */
+    int32_t alg;       /* content algorithm: A128/192/256GCM, ChaCha20/Poly1305, or (Encrypt0) an
+                          integrated-encryption alg of the registry */
+    const mm_key *key; /* Encrypt0: the CEK, or the recipient's public key for an integrated-encryption alg
+                          (Encrypt: unused; direct recipients carry theirs) */
     mm_bytes cek;      /* Encrypt with key-wrap recipients: a fixed CEK (tests), else random */
     mm_bytes iv;       /* a fixed IV, else random */
     mm_bytes kid;      /* Encrypt0: kid to write */
@@ -419,6 +482,7 @@ typedef struct mm_cose_encrypt_opts {
     size_t n_recipients;
     mm_buf *detached; /* receives the ciphertext with MM_COSE_DETACHED */
     const mm_cose_algs *algs;
+    const void *alg_opts; /* Encrypt0 with an integrated-encryption alg: its options (e.g. mm_hpke_cose_opts) */
 } mm_cose_encrypt_opts;
 
 MM_NODISCARD mm_err mm_cose_encrypt0_create(const mm_cose_encrypt_opts *opts, mm_bytes plaintext, mm_buf *out);

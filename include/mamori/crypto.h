@@ -81,6 +81,7 @@ extern "C" {
 #define MM_ALG_SHA384            (-43)
 #define MM_ALG_SHA512            (-44)
 #define MM_ALG_SHA256_64         (-15)
+#define MM_ALG_SHAKE256          (-45) /* SHAKE256 with COSE's 512-bit output (RFC 9054) */
 
 /* COSE key types (kty) and elliptic curves (crv). */
 #define MM_KTY_OKP       1
@@ -175,7 +176,9 @@ typedef struct mm_crypto_ops {
     uint32_t version; /* MM_CRYPTO_OPS_V1 */
     const char *name; /* for diagnostics, e.g. "openssl" */
 
-    /* Hash (alg: MM_ALG_SHA256/384/512). final writes the digest and ends. */
+    /* Hash (alg: MM_ALG_SHA256/384/512; MM_ALG_SHAKE256 optionally, with
+     * 64 bytes of output, whose prefixes are the shorter SHAKE256 outputs).
+     * final writes the digest and ends. */
     mm_err (*hash_init)(void *user, mm_crypto_ctx *ctx, int32_t alg);
     mm_err (*hash_update)(void *user, mm_crypto_ctx *ctx, mm_bytes data);
     mm_err (*hash_final)(void *user, mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len);
@@ -240,6 +243,16 @@ typedef struct mm_crypto_ops {
 
     /* Cryptographically secure random bytes. */
     mm_err (*random)(void *user, uint8_t *out, size_t len);
+
+    /* The SHA-256 compression function (FIPS 180-4 section 6.2.2) applied to
+     * n_blocks 64-byte blocks in turn, updating state (eight host-order
+     * words; no padding, no length). Optional: a fast path for hash-based
+     * signatures, whose verification is thousands of one-block hashes where
+     * setting up a streaming context would cost more than the hash itself.
+     * Cannot fail. Layers that use it fall back on hash_init/update/final
+     * when it is NULL. A backend without a faster one may point at
+     * mm_sha256_compress_portable() through a small adapter. */
+    void (*sha256_compress)(void *user, uint32_t state[8], const uint8_t *blocks, size_t n_blocks);
 } mm_crypto_ops;
 
 /* A backend instance: its ops and its user pointer. */
@@ -299,6 +312,19 @@ void mm_ctr_end(const mm_crypto *c, mm_crypto_ctx *ctx);
 MM_NODISCARD mm_err mm_key_wrap(const mm_crypto *c, const mm_key *kek, mm_bytes in, uint8_t *out);
 MM_NODISCARD mm_err mm_key_unwrap(const mm_crypto *c, const mm_key *kek, mm_bytes in, uint8_t *out);
 MM_NODISCARD mm_err mm_random(const mm_crypto *c, uint8_t *out, size_t len);
+/* Runs the backend's SHA-256 compression over blocks[0 .. 64 * n_blocks).
+ * Errors: MM_ERR_UNSUPPORTED when the backend has none (n_blocks 0 is a
+ * cheap way to ask), MM_ERR_INVALID_ARG. */
+MM_NODISCARD mm_err mm_sha256_compress(const mm_crypto *c, uint32_t state[8], const uint8_t *blocks, size_t n_blocks);
+
+/* The SHA-256 compression function in portable C, for backends and devices
+ * without a faster one: state and blocks as the sha256_compress entry. Needs
+ * no backend, allocates nothing, runs in constant time. */
+void mm_sha256_compress_portable(uint32_t state[8], const uint8_t *blocks, size_t n_blocks);
+
+/* SHA-256's initial hash value (FIPS 180-4 section 5.3.3), for callers of
+ * the compression function. */
+extern const uint32_t mm_sha256_iv[8];
 
 /*
  * Algorithm facts the layers share (no backend needed).

@@ -28,6 +28,9 @@
  * - Key import checks what it is given: EC points on the curve, exact
  *   sizes, a private key's public part matching when both are present. A
  *   private key without its public part gets it computed.
+ * - SHAKE256 hashes give COSE's 64 bytes. The SHA-256 compression entry
+ *   (for HSS/LMS) uses the x86 SHA extensions when the CPU has them, else
+ *   mm_sha256_compress_portable(); it is the one entry that is not OpenSSL.
  *
  * Errors
  * ------

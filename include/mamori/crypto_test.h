@@ -19,8 +19,9 @@
  * moved while in use. Nothing is allocated and nothing global is written.
  *
  * What is real and what is not:
- * - Hashes (SHA-256/384/512), HMAC and HKDF are the real algorithms, so
- *   digests, MACs and derived keys match official vectors.
+ * - Hashes (SHA-256/384/512, SHAKE256, the SHA-256 compression function),
+ *   HMAC and HKDF are the real algorithms, so digests, MACs and derived keys
+ *   match official vectors, and hash-based signatures (HSS/LMS) are real.
  * - Signatures have the real length of their algorithm (ES256 64, ES384 96,
  *   ES512 132, Ed25519 64, Ed448 114, PS* the modulus size) and are a keyed
  *   hash of (the key's public identity, the algorithm, the message digest).

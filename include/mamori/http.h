@@ -135,6 +135,23 @@ MM_NODISCARD mm_err mm_http_call(const char *method, const char *url, mm_bytes b
 
 void mm_http_reply_free(mm_http_reply *r);
 
+/* A client that keeps its connection open between calls (HTTP keep-alive,
+ * TLS session reuse): for many requests to one server, as a registering
+ * tool or a benchmark makes them. One thread at a time per client; give
+ * each thread its own. */
+typedef struct mm_http_client mm_http_client;
+
+/* Makes a client. Errors: MM_ERR_PLATFORM (libcurl cannot start). */
+MM_NODISCARD mm_err mm_http_client_new(mm_http_client **out);
+
+/* As mm_http_call(), on the client's connection (opened, or reopened when
+ * the server closed it, as needed). */
+MM_NODISCARD mm_err mm_http_client_call(mm_http_client *cli, const char *method, const char *url, mm_bytes body,
+                                        const mm_http_call_opts *opts, mm_http_reply *out);
+
+/* Closes the connection and frees the client (NULL is ignored). */
+void mm_http_client_free(mm_http_client *cli);
+
 #ifdef __cplusplus
 }
 #endif

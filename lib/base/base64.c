@@ -52,7 +52,7 @@ mm_err mm_base64_encode(mm_bytes in, mm_b64_alphabet alpha, mm_buf *out)
     return MM_OK;
 }
 
-static int b64_value(uint8_t c, mm_b64_alphabet alpha)
+int mm_base64_symbol(uint8_t c, mm_b64_alphabet alpha)
 {
     if (c >= 'A' && c <= 'Z') {
         return c - 'A';
@@ -99,7 +99,7 @@ mm_err mm_base64_decode(mm_bytes text, mm_b64_alphabet alpha, unsigned flags, mm
             }
             continue;
         }
-        if (pad != 0 || b64_value(c, alpha) < 0) {
+        if (pad != 0 || mm_base64_symbol(c, alpha) < 0) {
             return b64_fail(err_off, i); /* symbol after padding, or not in the alphabet */
         }
         symbols++;
@@ -112,7 +112,7 @@ mm_err mm_base64_decode(mm_bytes text, mm_b64_alphabet alpha, unsigned flags, mm
     out->len = (symbols / 4) * 3 + (rem == 0 ? 0 : rem - 1);
     /* Canonical form: the bits after the last byte must be zero. */
     if (rem != 0) {
-        int v = b64_value(text.ptr[last_off], alpha);
+        int v = mm_base64_symbol(text.ptr[last_off], alpha);
         int mask = rem == 2 ? 0x0f : 0x03;
         if ((v & mask) != 0) {
             return b64_fail(err_off, last_off);
@@ -129,7 +129,7 @@ mm_err mm_base64_decode(mm_bytes text, mm_b64_alphabet alpha, unsigned flags, mm
         if (c == '=' || (skip && mm_text_is_space(c))) {
             continue;
         }
-        acc = (acc << 6) | (uint32_t)b64_value(c, alpha);
+        acc = (acc << 6) | (uint32_t)mm_base64_symbol(c, alpha);
         bits += 6;
         if (bits >= 8) {
             bits -= 8;

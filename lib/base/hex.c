@@ -20,7 +20,7 @@ mm_err mm_hex_encode(mm_bytes in, mm_buf *out)
     return MM_OK;
 }
 
-static int hex_value(uint8_t c)
+int mm_hex_digit(uint8_t c)
 {
     if (c >= '0' && c <= '9') {
         return c - '0';
@@ -48,7 +48,7 @@ mm_err mm_hex_decode(mm_bytes text, unsigned flags, mm_buf *out, size_t *err_off
         if ((flags & MM_TEXT_SKIP_SPACE) != 0 && mm_text_is_space(c)) {
             continue;
         }
-        if (hex_value(c) < 0) {
+        if (mm_hex_digit(c) < 0) {
             if (err_off != NULL) {
                 *err_off = i;
             }
@@ -70,7 +70,7 @@ mm_err mm_hex_decode(mm_bytes text, unsigned flags, mm_buf *out, size_t *err_off
     size_t n = 0;
     int high = -1;
     for (size_t i = 0; i < text.len; i++) {
-        int v = hex_value(text.ptr[i]);
+        int v = mm_hex_digit(text.ptr[i]);
         if (v < 0) {
             continue; /* white space, already validated */
         }

@@ -56,20 +56,21 @@ mm_err mm_cbor_dec_init(mm_cbor_dec *dec, mm_bytes in, unsigned flags)
     dec->end = p + (in.ptr != NULL ? in.len : 0);
     dec->err = MM_OK;
     dec->err_off = 0;
-    dec->flags = flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_ALLOW_INDEF | MM_CBOR_CHECK_UTF8 | MM_CBOR_SEQUENCE);
+    dec->flags = flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_PREFERRED | MM_CBOR_ALLOW_INDEF | MM_CBOR_CHECK_UTF8 |
+                          MM_CBOR_SEQUENCE);
     dec->depth = 1;
     dec->max_depth = MM_CBOR_DEFAULT_NESTING;
     mm_cbor_frame *top = &dec->stack[0];
     top->kind = FR_TOP;
     top->flags = FRF_EXPLICIT;
-    top->flags |= (flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_CHECK_UTF8)) != 0 ? FRF_SLOW : 0;
+    top->flags |= (flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_PREFERRED | MM_CBOR_CHECK_UTF8)) != 0 ? FRF_SLOW : 0;
     top->flags |= (flags & MM_CBOR_SEQUENCE) != 0 ? FRF_SEQ | FRF_SLOW : 0;
     top->remaining = 1;
     top->prev_len = UINT32_MAX;
     top->key_off = 0;
     top->prev_off = 0;
-    if ((in.ptr == NULL && in.len != 0) || (flags & ~0xfu) != 0 ||
-        ((flags & MM_CBOR_DETERMINISTIC) != 0 && (flags & MM_CBOR_ALLOW_INDEF) != 0)) {
+    if ((in.ptr == NULL && in.len != 0) || (flags & ~0x1fu) != 0 ||
+        ((flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_PREFERRED)) != 0 && (flags & MM_CBOR_ALLOW_INDEF) != 0)) {
         return fail_at(dec, MM_ERR_INVALID_ARG, dec->base);
     }
     if (in.len >= UINT32_MAX) {
@@ -116,7 +117,7 @@ mm_err mm_cbor_parse_head(const uint8_t *p, const uint8_t *end, unsigned flags, 
             }
             return MM_OK; /* float widths are checked on the value */
         }
-        if ((flags & MM_CBOR_DETERMINISTIC) != 0) {
+        if ((flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_PREFERRED)) != 0) {
             static const uint64_t min_for[4] = {24, 0x100, 0x10000, 0x100000000ull};
             if (v < min_for[ai - 24]) {
                 return MM_ERR_CBOR_NOT_SHORTEST;
@@ -417,7 +418,8 @@ static mm_err step(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor, unsigned mo
     }
     case MT_TAG:
         it->type = MM_CBOR_TAG;
-        if ((d->flags & MM_CBOR_DETERMINISTIC) != 0 && (arg == 2 || arg == 3) && check_bignum_form(d, p) != MM_OK) {
+        if ((d->flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_PREFERRED)) != 0 && (arg == 2 || arg == 3) &&
+            check_bignum_form(d, p) != MM_OK) {
             return d->err;
         }
         if (d->pos >= d->end) {
@@ -439,7 +441,7 @@ static mm_err step(mm_cbor_dec *d, mm_cbor_item *it, unsigned floor, unsigned mo
             } else {
                 memcpy(&it->f, &arg, sizeof it->f);
             }
-            if ((d->flags & MM_CBOR_DETERMINISTIC) != 0 &&
+            if ((d->flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_PREFERRED)) != 0 &&
                 (e = check_float_form(it->f, it->float_size, arg)) != MM_OK) {
                 return fail_at(d, e, p);
             }

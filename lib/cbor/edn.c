@@ -275,7 +275,7 @@ static bool show_nested(const edn_printer *pr, const mm_cbor_dec *dec, const mm_
     if (mt != MT_ARRAY && mt != MT_MAP && mt != MT_TAG) {
         return false;
     }
-    unsigned fl = dec->flags & (MM_CBOR_ALLOW_INDEF | MM_CBOR_CHECK_UTF8 | MM_CBOR_DETERMINISTIC);
+    unsigned fl = dec->flags & (MM_CBOR_ALLOW_INDEF | MM_CBOR_CHECK_UTF8 | MM_CBOR_DETERMINISTIC | MM_CBOR_PREFERRED);
     mm_cbor_dec inner;
     mm_err e = mm_cbor_dec_init(&inner, pk->str, fl);
     if (e == MM_OK) {

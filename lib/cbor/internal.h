@@ -37,10 +37,6 @@ mm_err mm_cbor_parse_head(const uint8_t *p, const uint8_t *end, unsigned flags, 
  * items is recorded as an error, and mode can enter the item. */
 mm_err mm_cbor_read(mm_cbor_dec *d, mm_cbor_item *it, unsigned mode);
 
-/* True when p[0..n) is well-formed UTF-8 (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF). */
-bool mm_cbor_utf8_valid(const uint8_t *p, size_t n);
-
 /* Exact narrowing of a binary64 value to binary16 / binary32: true and the
  * bits when the value survives unchanged (infinities included), false
  * otherwise and for NaN. */
@@ -49,6 +45,12 @@ bool mm_cbor_double_to_single(double d, uint32_t *single);
 /* Widening (exact). */
 double mm_cbor_half_to_double(uint16_t half);
 double mm_cbor_single_to_double(uint32_t single);
+
+/* Decimal text p[0..n) ("12", "1.5", "2.5e-3"; no sign) as the nearest
+ * binary64 (ties to even). MM_ERR_SYNTAX when it is not such text,
+ * MM_ERR_CBOR_RANGE beyond the largest double, MM_ERR_UNSUPPORTED above 100
+ * significant digits (strtod.c). */
+mm_err mm_cbor_parse_decimal(const uint8_t *p, size_t n, double *out);
 
 /* Head of a byte or text string (mt) of len bytes whose content follows in
  * mm_cbor_put_bytes() calls. */

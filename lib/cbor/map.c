@@ -107,7 +107,8 @@ static mm_err decode_value(mm_cbor_dec *dec, const mm_cbor_field *f, void *dst, 
             break;
         }
         size_t inner_off = 0;
-        unsigned fl = dec->flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_ALLOW_INDEF | MM_CBOR_CHECK_UTF8);
+        unsigned fl =
+            dec->flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_PREFERRED | MM_CBOR_ALLOW_INDEF | MM_CBOR_CHECK_UTF8);
         mm_err e = mm_cbor_check(b, fl, &inner_off);
         if (e != MM_OK) {
             /* Report the offending byte inside the wrapped item. */
@@ -145,23 +146,30 @@ mm_err mm_cbor_decode_map(mm_cbor_dec *dec, const mm_cbor_field *fields, size_t 
     uint32_t unknown_off[MM_CBOR_MAP_MAX_UNKNOWN];
     size_t n_unknown = 0;
     void *user = opts != NULL ? opts->user : NULL;
+    size_t hint = 0; /* where the next label is looked for first */
     while (mm_cbor_more(dec)) {
+        /* One read of the key: a container as key fails below, and the
+         * sticky error makes what reading it entered irrelevant. */
         mm_cbor_item key;
-        if (mm_cbor_peek(dec, &key) != MM_OK) {
-            return mm_cbor_skip(dec); /* records what peek found */
+        if (mm_cbor_get_item(dec, &key) != MM_OK) {
+            return dec->err;
         }
         key_label k;
         if (!key_from_item(&key, &k)) {
             return mm_cbor_dec_fail(dec, MM_ERR_CBOR_BAD_KEY, key.offset);
         }
-        if (mm_cbor_get_item(dec, &key) != MM_OK) {
-            return dec->err;
-        }
-        size_t idx = 0;
-        while (idx < n && !field_matches(&fields[idx], &k)) {
-            idx++;
+        /* Maps often list their labels in the table's order (deterministic
+         * maps do, when the table is sorted): start after the last match. */
+        size_t idx = n;
+        for (size_t j = 0; j < n; j++) {
+            size_t cand = hint + j < n ? hint + j : hint + j - n;
+            if (field_matches(&fields[cand], &k)) {
+                idx = cand;
+                break;
+            }
         }
         if (idx < n) {
+            hint = idx + 1 < n ? idx + 1 : 0;
             if ((seen & ((uint64_t)1 << idx)) != 0) {
                 return mm_cbor_dec_fail(dec, MM_ERR_CBOR_DUP_KEY, key.offset);
             }

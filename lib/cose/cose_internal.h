@@ -7,6 +7,10 @@
 
 #include "mamori/cose.h"
 
+/* The built-in algorithm table (registry.c), which mm_cose_algs_default()
+ * returns; tables of the library's other modules chain to it by name. */
+extern const mm_cose_algs cose_default_algs;
+
 /* Where a Sig_structure, MAC_structure, Enc_structure or KDF context goes
  * while it is written: a running hash, a running HMAC, or a buffer. One
  * writer serves every structure, so each is encoded in one place. */
@@ -55,6 +59,14 @@ mm_err cose_sig_sign(const mm_cose_create_opts *o, int32_t alg, const char *cont
 /* The length of the signature cose_sig_sign() will produce (for sizing a
  * message without signing). */
 mm_err cose_sig_sign_len(const mm_cose_create_opts *o, int32_t alg, size_t *len);
+
+/* Writes the signature field of a layer into enc: a bstr of the length the
+ * algorithm and key give, signed in place when the output so far fit (the
+ * protected bytes the Sig_structure needs are there), else only counted. A
+ * signature that would not fit is never made: a stateful key (HSS-LMS)
+ * spends a one-time key on each one, and none is wasted on a short buffer. */
+mm_err cose_put_signature(mm_cbor_enc *enc, const mm_cose_create_opts *o, int32_t alg, const char *context,
+                          mm_bytes body_protected, const mm_bytes *sign_protected, mm_bytes payload);
 
 /* Resolves the algorithm a creation uses (opts->alg or the key's). */
 mm_err cose_create_alg(const mm_cose_create_opts *o, int32_t *alg);

@@ -144,6 +144,30 @@ static mm_err nonce_of(const mm_cose_headers *h, mm_bytes base_iv, uint8_t nonce
     return MM_OK;
 }
 
+/* The ciphertext (the message's, or the caller's when detached) and the
+ * room for its plaintext, tag_len bytes shorter. */
+static mm_err content_ciphertext(const mm_cose_encrypt *msg, const mm_cose_decrypt_opts *o, size_t tag_len,
+                                 mm_bytes *ct, mm_buf *plaintext)
+{
+    *ct = msg->ciphertext;
+    if (msg->detached) {
+        if (o->ciphertext.ptr == NULL && o->ciphertext.len == 0) {
+            return MM_ERR_MISSING_FIELD;
+        }
+        *ct = o->ciphertext;
+    } else if (o->ciphertext.ptr != NULL) {
+        return MM_ERR_INVALID_ARG;
+    }
+    if (ct->len < tag_len) {
+        return MM_ERR_TRUNCATED;
+    }
+    plaintext->len = ct->len - tag_len;
+    if (plaintext->cap < plaintext->len || (plaintext->ptr == NULL && plaintext->len != 0)) {
+        return MM_ERR_BUFFER_TOO_SMALL;
+    }
+    return MM_OK;
+}
+
 /* Checks the content layer and decrypts with the content key. */
 static mm_err decrypt_content(const mm_cose_encrypt *msg, bool encrypt0, const mm_key *cek,
                               const mm_cose_decrypt_opts *o, mm_buf *plaintext)
@@ -158,21 +182,10 @@ static mm_err decrypt_content(const mm_cose_encrypt *msg, bool encrypt0, const m
     if (e != MM_OK) {
         return e;
     }
-    mm_bytes ct = msg->ciphertext;
-    if (msg->detached) {
-        if (o->ciphertext.ptr == NULL && o->ciphertext.len == 0) {
-            return MM_ERR_MISSING_FIELD;
-        }
-        ct = o->ciphertext;
-    } else if (o->ciphertext.ptr != NULL) {
-        return MM_ERR_INVALID_ARG;
-    }
-    if (ct.len < AEAD_TAG) {
-        return MM_ERR_TRUNCATED;
-    }
-    plaintext->len = ct.len - AEAD_TAG;
-    if (plaintext->cap < plaintext->len || (plaintext->ptr == NULL && plaintext->len != 0)) {
-        return MM_ERR_BUFFER_TOO_SMALL;
+    mm_bytes ct;
+    e = content_ciphertext(msg, o, AEAD_TAG, &ct, plaintext);
+    if (e != MM_OK) {
+        return e;
     }
     uint8_t aad_buf[MM_COSE_MAX_ENC_STRUCTURE];
     mm_bytes aad;
@@ -189,10 +202,11 @@ static mm_err decrypt_content(const mm_cose_encrypt *msg, bool encrypt0, const m
     return e;
 }
 
-/* Checks shared by both decryptions on the content layer. */
-static mm_err content_precheck(const mm_cose_encrypt *msg, const mm_cose_decrypt_opts *o)
+/* Checks shared by both decryptions on the content layer; integrated:
+ * the alg is an integrated-encryption algorithm of the registry. */
+static mm_err content_precheck(const mm_cose_encrypt *msg, const mm_cose_decrypt_opts *o, bool integrated)
 {
-    if (o == NULL || o->crypto == NULL || o->key == NULL) {
+    if (msg == NULL || o == NULL || o->crypto == NULL || o->key == NULL) {
         return MM_ERR_INVALID_ARG;
     }
     const mm_cose_headers *h = &msg->hdr;
@@ -203,12 +217,51 @@ static mm_err content_precheck(const mm_cose_encrypt *msg, const mm_cose_decrypt
     if (e != MM_OK) {
         return e;
     }
-    return is_aead((int32_t)h->alg) ? MM_OK : MM_ERR_UNSUPPORTED_ALG;
+    return integrated || is_aead((int32_t)h->alg) ? MM_OK : MM_ERR_UNSUPPORTED_ALG;
+}
+
+/* Encrypt0 whose alg does the encryption itself (the registry's enc0
+ * algorithms, e.g. COSE-HPKE Integrated Encryption): same Enc_structure,
+ * the algorithm's own decryption. */
+static mm_err decrypt_integrated(const mm_cose_encrypt *msg, const mm_cose_enc0_alg *entry,
+                                 const mm_cose_decrypt_opts *o, mm_buf *plaintext)
+{
+    int32_t alg = (int32_t)msg->hdr.alg;
+    if (!mm_key_allows(o->key, alg, true)) {
+        return MM_ERR_ALG_MISMATCH;
+    }
+    mm_bytes ct;
+    mm_err e = content_ciphertext(msg, o, entry->overhead, &ct, plaintext);
+    if (e != MM_OK) {
+        return e;
+    }
+    uint8_t aad_buf[MM_COSE_MAX_ENC_STRUCTURE];
+    mm_cose_enc0_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    e = enc_structure(true, msg->hdr.protected_bytes, o->external_aad, aad_buf, sizeof aad_buf, &ctx.aad);
+    if (e != MM_OK) {
+        return e;
+    }
+    ctx.crypto = o->crypto;
+    ctx.key = o->key;
+    ctx.alg = alg;
+    ctx.hdr = &msg->hdr;
+    ctx.alg_opts = o->alg_opts;
+    uint8_t none[1];
+    e = entry->decrypt(&ctx, ct, plaintext->ptr != NULL ? plaintext->ptr : none);
+    if (e != MM_OK) {
+        plaintext->len = 0;
+    }
+    return e;
 }
 
 mm_err mm_cose_encrypt0_decrypt(const mm_cose_encrypt *msg, const mm_cose_decrypt_opts *opts, mm_buf *plaintext)
 {
-    mm_err e = content_precheck(msg, opts);
+    const mm_cose_enc0_alg *integrated = NULL;
+    if (msg != NULL && opts != NULL && (msg->hdr.present & MM_HDRBIT_ALG) != 0) {
+        integrated = mm_cose_find_enc0_alg(opts->algs, (int32_t)msg->hdr.alg);
+    }
+    mm_err e = content_precheck(msg, opts, integrated != NULL);
     if (e != MM_OK || plaintext == NULL) {
         return e != MM_OK ? e : MM_ERR_INVALID_ARG;
     }
@@ -216,6 +269,9 @@ mm_err mm_cose_encrypt0_decrypt(const mm_cose_encrypt *msg, const mm_cose_decryp
     if ((h->protected_bits & MM_HDRBIT_ALG) == 0 &&
         (opts->key->alg == 0 || !mm_key_allows(opts->key, (int32_t)h->alg, true))) {
         return MM_ERR_ALG_UNPROTECTED;
+    }
+    if (integrated != NULL) {
+        return decrypt_integrated(msg, integrated, opts, plaintext);
     }
     return decrypt_content(msg, true, opts->key, opts, plaintext);
 }
@@ -251,6 +307,7 @@ static mm_err try_recipient(const mm_cose_encrypt *msg, const mm_cose_recipient 
     ctx.cek_len = cek_len;
     ctx.hdr = &r->hdr;
     ctx.ciphertext = r->ciphertext;
+    ctx.alg_opts = o->alg_opts;
     e = entry->decrypt(&ctx, cek);
     mm_key k;
     memset(&k, 0, sizeof k);
@@ -272,7 +329,7 @@ static mm_err try_recipient(const mm_cose_encrypt *msg, const mm_cose_recipient 
 
 mm_err mm_cose_encrypt_decrypt(const mm_cose_encrypt *msg, const mm_cose_decrypt_opts *opts, mm_buf *plaintext)
 {
-    mm_err e = content_precheck(msg, opts);
+    mm_err e = content_precheck(msg, opts, false);
     if (e != MM_OK || plaintext == NULL) {
         return e != MM_OK ? e : MM_ERR_INVALID_ARG;
     }
@@ -326,6 +383,93 @@ static mm_err make_iv(const mm_cose_encrypt_opts *o, uint8_t iv[AEAD_NONCE])
     return mm_random(o->crypto, iv, AEAD_NONCE);
 }
 
+/* Writes the ciphertext field: room for ct_len bytes in the message, or a
+ * nil there and the caller's detached buffer. *space stays NULL when the
+ * message is only being sized. */
+static mm_err put_ciphertext(mm_cbor_enc *enc, const mm_cose_encrypt_opts *o, size_t ct_len, uint8_t **space)
+{
+    *space = NULL;
+    if ((o->flags & MM_COSE_DETACHED) != 0) {
+        mm_cbor_put_null(enc);
+        if (o->detached == NULL) {
+            return MM_ERR_INVALID_ARG;
+        }
+        o->detached->len = ct_len;
+        if (o->detached->cap < ct_len) {
+            return MM_ERR_BUFFER_TOO_SMALL;
+        }
+        *space = o->detached->ptr;
+    } else {
+        mm_cbor_put_bstr_space(enc, ct_len, space);
+    }
+    if (enc->err != MM_OK) {
+        *space = NULL;
+    }
+    return enc->err;
+}
+
+/* An integrated-encryption algorithm's reserve: the end of the unprotected
+ * bucket, then the ciphertext field. */
+typedef struct integrated_writer {
+    mm_cbor_enc *enc;
+    const mm_cose_encrypt_opts *opts;
+    bool reserved; /* reserve is called once */
+} integrated_writer;
+
+static mm_err reserve_ciphertext(const mm_cose_enc0_ctx *ctx, size_t len, uint8_t **space)
+{
+    integrated_writer *w = ctx->internal;
+    *space = NULL;
+    if (w->reserved) {
+        return MM_ERR_STATE;
+    }
+    w->reserved = true;
+    mm_cbor_close(w->enc, NULL);
+    return put_ciphertext(w->enc, w->opts, len, space);
+}
+
+/* Writes an Encrypt0 layer whose alg encrypts by itself: the buckets (no
+ * IV: the algorithm makes its own nonces), then what the algorithm adds. */
+static mm_err write_integrated(mm_cbor_enc *enc, const mm_cose_encrypt_opts *o, const mm_cose_enc0_alg *entry,
+                               mm_bytes plaintext)
+{
+    if (o->iv.len != 0) {
+        return MM_ERR_INVALID_ARG;
+    }
+    mm_bytes prot;
+    mm_err e = cose_write_protected(enc, o->alg, o->kid, o->flags, o->params, o->n_params, &prot);
+    if (e == MM_OK) {
+        e = cose_write_unprotected(enc, o->alg, o->kid, o->flags, o->params, o->n_params, true);
+    }
+    if (e != MM_OK) {
+        return e;
+    }
+    /* When only sizing, prot may be empty and the AAD wrong: the algorithm
+     * then gets no room to encrypt into, so it never uses it. */
+    uint8_t aad_buf[MM_COSE_MAX_ENC_STRUCTURE];
+    integrated_writer w = {enc, o, false};
+    mm_cose_enc0_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    e = enc_structure(true, prot, o->external_aad, aad_buf, sizeof aad_buf, &ctx.aad);
+    if (e != MM_OK) {
+        return e;
+    }
+    ctx.crypto = o->crypto;
+    ctx.key = o->key;
+    ctx.alg = o->alg;
+    ctx.params = o->params;
+    ctx.n_params = o->n_params;
+    ctx.alg_opts = o->alg_opts;
+    ctx.unprotected = enc;
+    ctx.reserve = reserve_ciphertext;
+    ctx.internal = &w;
+    e = entry->encrypt(&ctx, plaintext);
+    if (e == MM_OK && !w.reserved) {
+        e = MM_ERR_STATE; /* an algorithm that wrote no ciphertext */
+    }
+    return e;
+}
+
 /* Writes the content layer's buckets and ciphertext (in the message or the
  * detached buffer). */
 static mm_err write_content(mm_cbor_enc *enc, const mm_cose_encrypt_opts *o, bool encrypt0, const mm_key *cek,
@@ -351,23 +495,10 @@ static mm_err write_content(mm_cbor_enc *enc, const mm_cose_encrypt_opts *o, boo
     mm_cbor_put_int(enc, MM_HDR_IV);
     mm_cbor_put_raw(enc, mm_bytes_make(iv_enc, sizeof iv_enc));
     mm_cbor_close(enc, NULL);
-    size_t ct_len = plaintext.len + AEAD_TAG;
     uint8_t *space = NULL;
-    if ((o->flags & MM_COSE_DETACHED) != 0) {
-        mm_cbor_put_null(enc);
-        if (o->detached == NULL) {
-            return MM_ERR_INVALID_ARG;
-        }
-        o->detached->len = ct_len;
-        if (o->detached->cap < ct_len) {
-            return MM_ERR_BUFFER_TOO_SMALL;
-        }
-        space = o->detached->ptr;
-    } else {
-        mm_cbor_put_bstr_space(enc, ct_len, &space);
-    }
-    if (enc->err != MM_OK || space == NULL) {
-        return enc->err; /* sizing only: the ciphertext does not fit */
+    e = put_ciphertext(enc, o, plaintext.len + AEAD_TAG, &space);
+    if (e != MM_OK || space == NULL) {
+        return e; /* sizing only: the ciphertext does not fit */
     }
     uint8_t aad_buf[MM_COSE_MAX_ENC_STRUCTURE];
     mm_bytes aad;
@@ -392,16 +523,20 @@ mm_err mm_cose_encrypt0_create(const mm_cose_encrypt_opts *opts, mm_bytes plaint
         (plaintext.ptr == NULL && plaintext.len != 0)) {
         return MM_ERR_INVALID_ARG;
     }
-    if (!is_aead(opts->alg)) {
+    /* An integrated-encryption alg of the registry encrypts to the
+     * recipient's public key; the built-in AEADs take the content key. */
+    const mm_cose_enc0_alg *integrated = mm_cose_find_enc0_alg(opts->algs, opts->alg);
+    if (integrated == NULL && !is_aead(opts->alg)) {
         return MM_ERR_UNSUPPORTED_ALG;
     }
-    if (!mm_key_allows(opts->key, opts->alg, true)) {
+    if (!mm_key_allows(opts->key, opts->alg, integrated == NULL)) {
         return MM_ERR_ALG_MISMATCH;
     }
     mm_cbor_enc enc;
     mm_cbor_enc_init(&enc, out->ptr, out->cap);
     cose_open_message(&enc, MM_COSE_TAG_ENCRYPT0, opts->flags, 3);
-    mm_err e = write_content(&enc, opts, true, opts->key, opts->kid, plaintext);
+    mm_err e = integrated != NULL ? write_integrated(&enc, opts, integrated, plaintext)
+                                  : write_content(&enc, opts, true, opts->key, opts->kid, plaintext);
     return e != MM_OK ? e : finish(&enc, out);
 }
 
@@ -462,6 +597,7 @@ static mm_err prepare_recipient(const mm_cose_encrypt_opts *o, const mm_cose_rec
     ctx.unprotected = &params;
     ctx.params = r->params;
     ctx.n_params = r->n_params;
+    ctx.alg_opts = r->alg_opts;
     e = entry->encrypt(&ctx, cek, prot, p->ct, sizeof p->ct, &p->ct_len);
     if (e != MM_OK) {
         return e;

@@ -38,15 +38,17 @@ static const mm_cose_rcpt_alg rcpt_algs[] = {
     {MM_ALG_ECDH_SS_A256KW, 0, cose_rcpt_ecdh_decrypt, cose_rcpt_ecdh_encrypt},
 };
 
-static const mm_cose_algs default_algs = {
-    sig_algs, sizeof sig_algs / sizeof sig_algs[0], rcpt_algs, sizeof rcpt_algs / sizeof rcpt_algs[0], NULL,
+/* Not static: a table of another module of the library (COSE-HPKE) chains
+ * itself in front of it at compile time. */
+const mm_cose_algs cose_default_algs = {
+    sig_algs, sizeof sig_algs / sizeof sig_algs[0], rcpt_algs, sizeof rcpt_algs / sizeof rcpt_algs[0], NULL, NULL, 0,
 };
 
-const mm_cose_algs *mm_cose_algs_default(void) { return &default_algs; }
+const mm_cose_algs *mm_cose_algs_default(void) { return &cose_default_algs; }
 
 const mm_cose_sig_alg *mm_cose_find_sig_alg(const mm_cose_algs *algs, int32_t alg)
 {
-    for (const mm_cose_algs *t = algs != NULL ? algs : &default_algs; t != NULL; t = t->next) {
+    for (const mm_cose_algs *t = algs != NULL ? algs : &cose_default_algs; t != NULL; t = t->next) {
         for (size_t i = 0; i < t->n_sig; i++) {
             if (t->sig[i].alg == alg) {
                 return &t->sig[i];
@@ -58,10 +60,22 @@ const mm_cose_sig_alg *mm_cose_find_sig_alg(const mm_cose_algs *algs, int32_t al
 
 const mm_cose_rcpt_alg *mm_cose_find_rcpt_alg(const mm_cose_algs *algs, int32_t alg)
 {
-    for (const mm_cose_algs *t = algs != NULL ? algs : &default_algs; t != NULL; t = t->next) {
+    for (const mm_cose_algs *t = algs != NULL ? algs : &cose_default_algs; t != NULL; t = t->next) {
         for (size_t i = 0; i < t->n_rcpt; i++) {
             if (t->rcpt[i].alg == alg) {
                 return &t->rcpt[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+const mm_cose_enc0_alg *mm_cose_find_enc0_alg(const mm_cose_algs *algs, int32_t alg)
+{
+    for (const mm_cose_algs *t = algs != NULL ? algs : &cose_default_algs; t != NULL; t = t->next) {
+        for (size_t i = 0; i < t->n_enc0; i++) {
+            if (t->enc0[i].alg == alg) {
+                return &t->enc0[i];
             }
         }
     }

@@ -95,8 +95,7 @@ mm_err mm_cose_sign_create(const mm_cose_create_opts *body, const mm_cose_create
     }
     mm_cbor_put_array(&enc, n);
     /* The body's protected bytes live in the output; signing needs them, so
-     * past an overflow only the sizes are computed. */
-    bool sizing = enc.len > enc.cap || enc.buf == NULL;
+     * past an overflow only the sizes are computed (cose_put_signature). */
     for (size_t i = 0; i < n && e == MM_OK; i++) {
         const mm_cose_create_opts *s = &signers[i];
         int32_t alg = s->alg != 0 ? s->alg : s->key->alg;
@@ -106,19 +105,10 @@ mm_err mm_cose_sign_create(const mm_cose_create_opts *body, const mm_cose_create
         if (e == MM_OK) {
             e = cose_write_unprotected(&enc, alg, s->kid, s->flags, s->params, s->n_params, false);
         }
-        uint8_t sig[MM_SIG_MAX];
-        size_t sig_len = 0;
-        sizing = sizing || enc.len > enc.cap;
-        if (e == MM_OK && !sizing) {
+        if (e == MM_OK) {
             mm_cose_create_opts so = *s;
             so.external_aad = body->external_aad;
-            e = cose_sig_sign(&so, alg, context_sign, body_prot, &sign_prot, payload, sig, sizeof sig, &sig_len);
-        } else if (e == MM_OK) {
-            e = cose_sig_sign_len(s, alg, &sig_len);
-            memset(sig, 0, sizeof sig);
-        }
-        if (e == MM_OK) {
-            mm_cbor_put_bstr(&enc, mm_bytes_make(sig, sig_len));
+            e = cose_put_signature(&enc, &so, alg, context_sign, body_prot, &sign_prot, payload);
         }
     }
     if (e != MM_OK) {

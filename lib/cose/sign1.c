@@ -58,6 +58,17 @@ mm_err mm_cose_sign1_verify(const mm_cose_sign1 *msg, const mm_cose_verify_opts 
                            msg->signature);
 }
 
+/* Writes the protected and unprotected buckets of a new message. */
+static mm_err write_headers(mm_cbor_enc *enc, const mm_cose_create_opts *opts, int32_t alg, mm_bytes *prot)
+{
+    cose_open_message(enc, MM_COSE_TAG_SIGN1, opts->flags, 4);
+    mm_err e = cose_write_protected(enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, prot);
+    if (e == MM_OK) {
+        e = cose_write_unprotected(enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, false);
+    }
+    return e;
+}
+
 mm_err mm_cose_sign1_create(const mm_cose_create_opts *opts, mm_bytes payload, mm_buf *out)
 {
     int32_t alg;
@@ -71,11 +82,7 @@ mm_err mm_cose_sign1_create(const mm_cose_create_opts *opts, mm_bytes payload, m
     mm_cbor_enc enc;
     mm_cbor_enc_init(&enc, out->ptr, out->cap);
     mm_bytes prot;
-    cose_open_message(&enc, MM_COSE_TAG_SIGN1, opts->flags, 4);
-    e = cose_write_protected(&enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, &prot);
-    if (e == MM_OK) {
-        e = cose_write_unprotected(&enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, false);
-    }
+    e = write_headers(&enc, opts, alg, &prot);
     if (e != MM_OK) {
         return e;
     }
@@ -84,25 +91,42 @@ mm_err mm_cose_sign1_create(const mm_cose_create_opts *opts, mm_bytes payload, m
     } else {
         mm_cbor_put_bstr(&enc, payload);
     }
-    /* The protected bytes are in the output: sign only if they fit, else
-     * finish the dry run with a signature of the length it will have. */
-    uint8_t sig[MM_SIG_MAX];
-    size_t sig_len = 0;
-    if (enc.len <= enc.cap && enc.buf != NULL) {
-        e = cose_sig_sign(opts, alg, context_sign1, prot, NULL, payload, sig, sizeof sig, &sig_len);
-    } else {
-        e = cose_sig_sign_len(opts, alg, &sig_len);
-        memset(sig, 0, sizeof sig);
-    }
+    e = cose_put_signature(&enc, opts, alg, context_sign1, prot, NULL, payload);
     if (e != MM_OK) {
-        mm_wipe(sig, sizeof sig);
         return e;
     }
-    mm_cbor_put_bstr(&enc, mm_bytes_make(sig, sig_len));
     size_t len;
     e = mm_cbor_enc_finish(&enc, &len);
     out->len = len;
     return e;
+}
+
+mm_err mm_cose_sign1_write(mm_cbor_enc *enc, const mm_cose_create_opts *opts, mm_cose_payload_fn write, void *user)
+{
+    int32_t alg;
+    mm_err e = cose_create_alg(opts, &alg);
+    if (e != MM_OK) {
+        return e;
+    }
+    if (enc == NULL || write == NULL || (opts->flags & MM_COSE_DETACHED) != 0) {
+        return MM_ERR_INVALID_ARG;
+    }
+    mm_bytes prot;
+    e = write_headers(enc, opts, alg, &prot);
+    if (e != MM_OK) {
+        return e;
+    }
+    mm_bytes payload;
+    (void)mm_cbor_open_wrap(enc);
+    e = write(enc, user);
+    if (e != MM_OK) {
+        return e;
+    }
+    e = mm_cbor_close(enc, &payload);
+    if (e != MM_OK) {
+        return e;
+    }
+    return cose_put_signature(enc, opts, alg, context_sign1, prot, NULL, payload);
 }
 
 mm_err mm_cose_sign1_verify_begin(mm_cose_sign1_stream *s, const mm_cose_sign1 *msg, const mm_cose_verify_opts *opts,

@@ -204,5 +204,45 @@ mm_err cose_sig_sign_len(const mm_cose_create_opts *o, int32_t alg, size_t *len)
         return MM_ERR_UNSUPPORTED_ALG;
     }
     *len = expected_sig_len(entry, o->key);
-    return *len != 0 ? MM_OK : MM_ERR_UNSUPPORTED;
+    if (*len != 0) {
+        return MM_OK;
+    }
+    /* A length only the key knows (HSS-LMS, where it follows from the
+     * parameter sets): ask the sign function, which answers a zero capacity
+     * with the size it needs and signs nothing. */
+    uint8_t none[1];
+    mm_bytes empty = {NULL, 0};
+    mm_err e = entry->sign != NULL ? entry->sign(o->crypto, o->key, alg, empty, 0, none, 0, len)
+                                   : mm_sign(o->crypto, o->key, alg, empty, 0, none, 0, len);
+    if (e == MM_ERR_BUFFER_TOO_SMALL && *len != 0) {
+        return MM_OK;
+    }
+    return e == MM_OK ? MM_ERR_UNSUPPORTED : e;
+}
+
+mm_err cose_put_signature(mm_cbor_enc *enc, const mm_cose_create_opts *o, int32_t alg, const char *context,
+                          mm_bytes body_protected, const mm_bytes *sign_protected, mm_bytes payload)
+{
+    size_t sig_len = 0;
+    mm_err e = cose_sig_sign_len(o, alg, &sig_len);
+    if (e != MM_OK) {
+        return e;
+    }
+    /* The protected bytes the Sig_structure needs are in the output: only
+     * when everything so far fit is there something to sign. */
+    bool sizing = enc->buf == NULL || enc->len > enc->cap;
+    uint8_t *space = NULL;
+    e = mm_cbor_put_bstr_space(enc, sig_len, &space);
+    if (e != MM_OK || sizing || space == NULL) {
+        return e; /* counted; finishing reports the size needed */
+    }
+    size_t written = 0;
+    e = cose_sig_sign(o, alg, context, body_protected, sign_protected, payload, space, sig_len, &written);
+    if (e == MM_OK && written != sig_len) {
+        e = MM_ERR_PLATFORM; /* the backend wrote another length than the algorithm has */
+    }
+    if (e != MM_OK) {
+        mm_wipe(space, sig_len);
+    }
+    return e;
 }

@@ -5,6 +5,7 @@
  * COSE, SUIT and EAT code.
  */
 #include "mamori/crypto.h"
+#include "mamori/hpke.h"
 
 size_t mm_hash_len(int32_t hash_alg)
 {
@@ -14,6 +15,7 @@ size_t mm_hash_len(int32_t hash_alg)
     case MM_ALG_SHA384:
         return 48;
     case MM_ALG_SHA512:
+    case MM_ALG_SHAKE256: /* COSE's SHAKE256 has a 512-bit output (RFC 9054) */
         return 64;
     default:
         return 0;
@@ -107,6 +109,14 @@ bool mm_key_allows(const mm_key *key, int32_t alg, bool needs_private)
     }
     if (key->alg != 0 && canonical(key->alg) != canonical(alg)) {
         return false;
+    }
+    /* A COSE-HPKE suite needs a key of its KEM (the suites' one table is
+     * hpke.h's, so it is not copied into needs[]). */
+    const mm_hpke_cose_suite *hpke = mm_hpke_cose_suite_find(alg);
+    if (hpke != NULL) {
+        int32_t kty = 0;
+        int32_t crv = 0;
+        return mm_hpke_kem_key_type(hpke->suite.kem, &kty, &crv) == MM_OK && key->kty == kty && key->crv == crv;
     }
     for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
         const key_need *n = &needs[i];

@@ -340,3 +340,20 @@ mm_err mm_random(const mm_crypto *c, uint8_t *out, size_t len)
     }
     return CALL(c, random, out, len);
 }
+
+mm_err mm_sha256_compress(const mm_crypto *c, uint32_t state[8], const uint8_t *blocks, size_t n_blocks)
+{
+    if (!usable(c)) {
+        return MM_ERR_INVALID_ARG;
+    }
+    if (c->ops->sha256_compress == NULL) {
+        return MM_ERR_UNSUPPORTED;
+    }
+    if (state == NULL || (blocks == NULL && n_blocks != 0)) {
+        return MM_ERR_INVALID_ARG;
+    }
+    if (n_blocks != 0) {
+        c->ops->sha256_compress(c->user, state, blocks, n_blocks);
+    }
+    return MM_OK;
+}

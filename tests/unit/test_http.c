@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The HTTP server and client on 127.0.0.1 (free ports): bodies and caps,
  * deferred answers from another thread, concurrent clients, problem details,
- * HTTPS with a certificate made here; and the SQLite opener. */
+ * HTTPS with a certificate made here; a client that keeps its connection;
+ * and the SQLite opener. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/pem.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "mamori/crypto_openssl.h"
@@ -266,6 +270,101 @@ static void test_https(void **state)
     mm_key_free(&k);
 }
 
+/* A minimal HTTP/1.1 server that counts the connections it accepts and
+ * answers every request on a connection until the client closes it. */
+typedef struct counting_server {
+    int fd;
+    uint16_t port;
+    int accepted;
+    int answered;
+    pthread_t thread;
+} counting_server;
+
+static void *counting_main(void *arg)
+{
+    counting_server *cs = arg;
+    for (int conns = 0; conns < 8; conns++) {
+        int c = accept(cs->fd, NULL, NULL);
+        if (c < 0) {
+            return NULL;
+        }
+        cs->accepted++;
+        char buf[4096];
+        size_t have = 0;
+        for (int rounds = 0; rounds < 1000; rounds++) {
+            ssize_t n = read(c, buf + have, sizeof buf - 1 - have);
+            if (n <= 0) {
+                break;
+            }
+            have += (size_t)n;
+            buf[have] = '\0';
+            char *end = strstr(buf, "\r\n\r\n");
+            if (end == NULL) {
+                continue;
+            }
+            /* GET requests only: no body to read. */
+            size_t used = (size_t)(end + 4 - buf);
+            memmove(buf, buf + used, have - used);
+            have -= used;
+            static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
+            if (write(c, reply, sizeof reply - 1) != (ssize_t)(sizeof reply - 1)) {
+                break;
+            }
+            cs->answered++;
+        }
+        close(c);
+    }
+    return NULL;
+}
+
+static void test_client_keepalive(void **state)
+{
+    (void)state;
+    counting_server cs;
+    memset(&cs, 0, sizeof cs);
+    cs.fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(cs.fd >= 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(cs.fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(cs.fd, 8), 0);
+    socklen_t alen = sizeof a;
+    assert_int_equal(getsockname(cs.fd, (struct sockaddr *)&a, &alen), 0);
+    cs.port = ntohs(a.sin_port);
+    assert_int_equal(pthread_create(&cs.thread, NULL, counting_main, &cs), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/x", cs.port);
+
+    /* Twenty calls on one client: one connection. */
+    mm_http_client *cli = NULL;
+    assert_int_equal(mm_http_client_new(&cli), MM_OK);
+    for (int i = 0; i < 20; i++) {
+        mm_http_reply r;
+        assert_int_equal(mm_http_client_call(cli, "GET", url, mm_bytes_make(NULL, 0), NULL, &r), MM_OK);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(r.content_type, "text/plain");
+        assert_true(mm_bytes_equal(mm_bytes_make(r.body, r.len), MM_BYTES_LIT("ok")));
+        mm_http_reply_free(&r);
+    }
+    mm_http_client_free(cli);
+    /* One-shot calls open a connection each. */
+    for (int i = 0; i < 2; i++) {
+        mm_http_reply r;
+        assert_int_equal(mm_http_call("GET", url, mm_bytes_make(NULL, 0), NULL, &r), MM_OK);
+        assert_int_equal(r.status, 200);
+        mm_http_reply_free(&r);
+    }
+    mm_http_client_free(NULL);
+    assert_int_equal(mm_http_client_new(NULL), MM_ERR_INVALID_ARG);
+    shutdown(cs.fd, SHUT_RDWR);
+    close(cs.fd);
+    pthread_join(cs.thread, NULL);
+    assert_int_equal(cs.answered, 22);
+    assert_int_equal(cs.accepted, 3);
+}
+
 static void test_sqlite(void **state)
 {
     (void)state;
@@ -301,9 +400,8 @@ static void test_sqlite(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_basics),
-        cmocka_unit_test(test_deferred_concurrent),
-        cmocka_unit_test(test_https),
+        cmocka_unit_test(test_basics), cmocka_unit_test(test_deferred_concurrent),
+        cmocka_unit_test(test_https),  cmocka_unit_test(test_client_keepalive),
         cmocka_unit_test(test_sqlite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

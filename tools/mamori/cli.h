@@ -18,12 +18,14 @@
 enum {
     CLI_OK = 0,
     CLI_CHECK_FAILED = 1,
-    CLI_USAGE = 64,     /* EX_USAGE: bad command line */
-    CLI_DATAERR = 65,   /* EX_DATAERR: input is malformed */
-    CLI_NOINPUT = 66,   /* EX_NOINPUT: input file missing or unreadable */
-    CLI_SOFTWARE = 70,  /* EX_SOFTWARE: internal error */
-    CLI_CANTCREAT = 73, /* EX_CANTCREAT: cannot create an output file */
-    CLI_IOERR = 74,     /* EX_IOERR: read or write failed */
+    CLI_USAGE = 64,       /* EX_USAGE: bad command line */
+    CLI_DATAERR = 65,     /* EX_DATAERR: input is malformed */
+    CLI_NOINPUT = 66,     /* EX_NOINPUT: input file missing or unreadable */
+    CLI_UNAVAILABLE = 69, /* EX_UNAVAILABLE: a service cannot be reached, or answers 5xx */
+    CLI_SOFTWARE = 70,    /* EX_SOFTWARE: internal error */
+    CLI_CANTCREAT = 73,   /* EX_CANTCREAT: cannot create an output file */
+    CLI_IOERR = 74,       /* EX_IOERR: read or write failed */
+    CLI_PROTOCOL = 76,    /* EX_PROTOCOL: a service answers what its API does not define */
 };
 
 /* Largest input file the CLI reads (inputs are whole-file CBOR documents). */
@@ -111,9 +113,11 @@ enum {
     CLI_ALG_ECDH = 1u << 4,   /* ECDH-ES / ECDH-SS recipients */
     CLI_ALG_DIRECT = 1u << 5, /* the recipient's key is the CEK */
     CLI_ALG_HASH = 1u << 6,
-    CLI_ALG_CTR = 1u << 7, /* AES-CTR (no integrity) */
+    CLI_ALG_CTR = 1u << 7,     /* AES-CTR (no integrity) */
+    CLI_ALG_HPKE = 1u << 8,    /* COSE-HPKE Integrated Encryption: a COSE_Encrypt0 to one public key */
+    CLI_ALG_HPKE_KE = 1u << 9, /* COSE-HPKE Key Encryption: COSE_Encrypt recipients */
 };
-#define CLI_ALG_RECIPIENT (CLI_ALG_KW | CLI_ALG_ECDH | CLI_ALG_DIRECT)
+#define CLI_ALG_RECIPIENT (CLI_ALG_KW | CLI_ALG_ECDH | CLI_ALG_DIRECT | CLI_ALG_HPKE | CLI_ALG_HPKE_KE)
 
 typedef struct cli_alg {
     const char *name; /* as the IANA registry spells it */
@@ -197,15 +201,55 @@ void cli_key_free(cli_key *k);
 /* Describes a key for messages: "P-256 EC2 key", "256-bit symmetric key". */
 void cli_key_describe(const mm_key *key, char *buf, size_t cap);
 
+/*
+ * HSS-LMS keys (cli_lms.c): the signer's stateful private key files, and
+ * public keys as COSE_Key carries them.
+ */
+
+/* True when data starts like an HSS-LMS private key file. */
+bool cli_lms_is_state(mm_bytes data);
+/* Opens the HSS-LMS private key file at path for signing. */
+int cli_lms_open(const char *path, cli_key *out);
+/* Imports an HSS-LMS public key from COSE_Key parts (x). */
+int cli_lms_import_public(const char *path, const mm_key_parts *parts, const char *what, mm_key *out);
+/* 'mamori key gen --alg HSS-LMS': writes the private key file at path and
+ * gives the public key. lms, ots (names, one or one per level) and levels
+ * may be NULL for the defaults. */
+int cli_lms_keygen(const char *lms, const char *ots, const char *levels, const char *path, bool force, mm_key *pub_out);
+/* What 'mamori key show' adds for an HSS-LMS key: parameter sets and, for a
+ * private key, the signatures it has left. */
+void cli_lms_show_text(const mm_key *key);
+void cli_lms_show_json(const mm_key *key, struct json_t *o);
+
 /* Reads an optional file (path NULL: an empty view and nothing to free). */
 int cli_read_optional(const char *path, uint8_t **data, size_t *len);
 
 int cmd_cbor(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_cose(int argc, char **argv);
+int cmd_eat(int argc, char **argv);
+int cmd_scitt(int argc, char **argv);
+int cmd_suit(int argc, char **argv);
+int cmd_ts(int argc, char **argv);
+
+/* mamori cbor encode (cbor_encode.c). */
+int cbor_encode(int argc, char **argv);
 
 /* mamori cose show (cose_show.c). */
 int cose_show(int argc, char **argv);
+
+/* mamori scitt show (scitt_show.c). */
+int scitt_show(int argc, char **argv);
+
+/* mamori scitt register and consistency: the client of a Transparency
+ * Service (scitt_client.c). */
+int scitt_register(int argc, char **argv);
+int scitt_consistency(int argc, char **argv);
+
+/* mamori suit create and mamori suit sign (cmd_suit_create.c,
+ * cmd_suit_sign.c): argv[0] is "create" or "sign". */
+int suit_cmd_create(int argc, char **argv);
+int suit_cmd_sign(int argc, char **argv);
 
 /* The kinds of COSE message the commands tell apart. */
 typedef enum cli_cose_type {

@@ -9,6 +9,11 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "mamori/hpke.h"
+
+/* COSE-HPKE rows from the suites' one table (mamori/hpke.h); an integrated
+ * suite makes a COSE_Encrypt0 for one recipient. */
+#define HPKE_ROW(id, name, alg, kem, kdf, aead, ke) {(name), (alg), (ke) ? CLI_ALG_HPKE_KE : CLI_ALG_HPKE, 0, !(ke)},
 
 static const cli_alg algs[] = {
     {"ES256", MM_ALG_ES256, CLI_ALG_SIGN, 0, 0},
@@ -22,7 +27,7 @@ static const cli_alg algs[] = {
     {"PS256", MM_ALG_PS256, CLI_ALG_SIGN, 0, 0},
     {"PS384", MM_ALG_PS384, CLI_ALG_SIGN, 0, 0},
     {"PS512", MM_ALG_PS512, CLI_ALG_SIGN, 0, 0},
-    {"HSS-LMS", MM_ALG_HSS_LMS, 0, 0, 0}, /* named when shown; no backend signs with it yet */
+    {"HSS-LMS", MM_ALG_HSS_LMS, CLI_ALG_SIGN, 0, 0},
     {"HS256/64", MM_ALG_HMAC256_64, CLI_ALG_MAC, 256, 0},
     {"HS256", MM_ALG_HMAC256, CLI_ALG_MAC, 256, 0},
     {"HS384", MM_ALG_HMAC384, CLI_ALG_MAC, 384, 0},
@@ -48,7 +53,7 @@ static const cli_alg algs[] = {
     {"ECDH-SS+A128KW", MM_ALG_ECDH_SS_A128KW, CLI_ALG_ECDH, 0, 0},
     {"ECDH-SS+A192KW", MM_ALG_ECDH_SS_A192KW, CLI_ALG_ECDH, 0, 0},
     {"ECDH-SS+A256KW", MM_ALG_ECDH_SS_A256KW, CLI_ALG_ECDH, 0, 0},
-    {"SHA-256", MM_ALG_SHA256, CLI_ALG_HASH, 0, 0},
+    MM_HPKE_COSE_SUITES(HPKE_ROW){"SHA-256", MM_ALG_SHA256, CLI_ALG_HASH, 0, 0},
     {"SHA-384", MM_ALG_SHA384, CLI_ALG_HASH, 0, 0},
     {"SHA-512", MM_ALG_SHA512, CLI_ALG_HASH, 0, 0},
     {"SHA-256/64", MM_ALG_SHA256_64, CLI_ALG_HASH, 0, 0},
@@ -91,7 +96,7 @@ int cli_alg_parse(const char *opt, const char *value, unsigned kinds, int32_t *a
         *alg = a->id;
         return CLI_OK;
     }
-    char names[512];
+    char names[1024];
     size_t len = 0;
     names[0] = '\0';
     for (size_t i = 0; i < N_ALGS; i++) {
@@ -115,6 +120,8 @@ static int32_t default_sign(const mm_key *key)
                                          : 0;
     case MM_KTY_OKP:
         return key->crv == MM_CRV_ED25519 || key->crv == MM_CRV_ED448 ? MM_ALG_EDDSA : 0;
+    case MM_KTY_HSS_LMS:
+        return MM_ALG_HSS_LMS;
     case MM_KTY_RSA:
         /* The hash that matches the modulus, as 'mamori key gen' pairs them. */
         return key->bits >= 4096 ? MM_ALG_PS512 : key->bits >= 3072 ? MM_ALG_PS384 : MM_ALG_PS256;

@@ -31,6 +31,8 @@ void cli_key_describe(const mm_key *key, char *buf, size_t cap)
     const char *crv = cli_crv_name(key->crv);
     if (key->kty == MM_KTY_EC2 || key->kty == MM_KTY_OKP) {
         snprintf(buf, cap, "%s %s%s key", crv != NULL ? crv : "unknown-curve", kty, vis);
+    } else if (key->kty == MM_KTY_HSS_LMS) {
+        snprintf(buf, cap, "HSS-LMS%s key", vis);
     } else if (key->kty == MM_KTY_SYMMETRIC) {
         snprintf(buf, cap, "%u-bit symmetric key", (unsigned)key->bits);
     } else {
@@ -129,7 +131,15 @@ static int parse_der(const char *path, mm_bytes data, cli_key *out)
 static int import_cose_key(const char *path, mm_bytes raw, const char *what, cli_key *out)
 {
     mm_cose_key decoded;
-    mm_err e = mm_cose_key_import(mm_crypto_openssl(), raw, MM_KEY_EXTRACTABLE, &out->key, &decoded);
+    mm_err e = mm_cose_key_decode(raw, &decoded);
+    if (e == MM_OK && decoded.parts.kty == MM_KTY_HSS_LMS) {
+        int rc = cli_lms_import_public(path, &decoded.parts, what, &out->key);
+        if (rc != CLI_OK) {
+            return rc;
+        }
+    } else if (e == MM_OK) {
+        e = mm_key_import(mm_crypto_openssl(), &decoded.parts, MM_KEY_EXTRACTABLE, &out->key);
+    }
     if (e != MM_OK) {
         return key_error(path, what, e);
     }
@@ -198,7 +208,9 @@ int cli_parse_keys(const char *path, mm_bytes data, cli_key *keys, size_t cap, s
     unsigned mt = data.ptr[0] >> 5;
     bool cbor = (mt == MM_CBOR_MAP || mt == MM_CBOR_ARRAY) && mm_cbor_check(data, 0, NULL) == MM_OK;
     int rc;
-    if (data.ptr[0] == 0x30) { /* a DER SEQUENCE; PEM text and COSE_Keys never start so */
+    if (cli_lms_is_state(data)) {
+        rc = cli_lms_open(path, &keys[0]);
+    } else if (data.ptr[0] == 0x30) { /* a DER SEQUENCE; PEM text and COSE_Keys never start so */
         rc = parse_der(path, data, &keys[0]);
     } else if (pem_kind_of(data) != PEM_NONE) {
         rc = parse_pem(path, data, pem_kind_of(data), &keys[0]);

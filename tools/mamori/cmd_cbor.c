@@ -13,6 +13,7 @@ static const char cbor_help[] = "usage: mamori cbor <command> [<args>]\n"
                                 "commands:\n"
                                 "  show    print a CBOR item (or sequence) in diagnostic notation\n"
                                 "  check   check that input is well-formed (and deterministic) CBOR\n"
+                                "  encode  write the CBOR that diagnostic notation describes\n"
                                 "\n"
                                 "Run 'mamori cbor <command> --help' for a command's options.\n";
 
@@ -234,6 +235,7 @@ int cmd_cbor(int argc, char **argv)
     static const cli_cmd cmds[] = {
         {"show", cbor_show, "print in diagnostic notation"},
         {"check", cbor_check, "check well-formedness"},
+        {"encode", cbor_encode, "diagnostic notation to CBOR"},
     };
     return cli_dispatch("mamori cbor", cmds, sizeof cmds / sizeof cmds[0], argc, argv, cbor_help);
 }

@@ -8,7 +8,9 @@
 
 #include "cli.h"
 #include "mamori/cose.h"
+#include "mamori/cose_hpke.h"
 #include "mamori/crypto_openssl.h"
+#include "mamori/lms.h"
 
 static const char cose_help[] = "usage: mamori cose <command> [<args>]\n"
                                 "\n"
@@ -30,11 +32,13 @@ static const char sign_help[] = "usage: mamori cose sign --key KEY [options] IN 
                                 "a COSE_Sign with one signer per key.\n"
                                 "\n"
                                 "options:\n"
-                                "  --key KEY     private key (PEM, DER or COSE_Key); repeat for COSE_Sign\n"
+                                "  --key KEY     private key (PEM, DER, COSE_Key, or an HSS-LMS key file of\n"
+                                "                'mamori key gen', whose state each signature advances);\n"
+                                "                repeat for COSE_Sign\n"
                                 "  --alg ALG     signature algorithm: ES256 ESP256 ES384 ESP384 ES512 ESP512\n"
-                                "                EdDSA Ed25519 PS256 PS384 PS512 (default: the key's; else\n"
-                                "                ES256, ES384 or ES512 by curve, EdDSA, or PS256, PS384 or\n"
-                                "                PS512 for 2048-, 3072- or 4096-bit RSA)\n"
+                                "                EdDSA Ed25519 PS256 PS384 PS512 HSS-LMS (default: the key's;\n"
+                                "                else ES256, ES384 or ES512 by curve, EdDSA, or PS256, PS384\n"
+                                "                or PS512 for 2048-, 3072- or 4096-bit RSA)\n"
                                 "  --kid ID      key identifier (text) in the unprotected header (default: the\n"
                                 "                key file's kid, if it is a COSE_Key with one)\n"
                                 "  --detached    leave the payload out of the message (nil)\n"
@@ -90,7 +94,11 @@ static const char encrypt_help[] = "usage: mamori cose encrypt (--key KEY | --re
                                    "COSE_Encrypt0. With --recipient, writes a COSE_Encrypt under a fresh content\n"
                                    "key, with one recipient per key; the recipient algorithm follows from each\n"
                                    "key: a key-wrap key (A128KW...) wraps the content key, a content key is used\n"
-                                   "directly (direct), an EC or X25519 public key gets ECDH-ES+A128KW.\n"
+                                   "directly (direct), an EC or X25519 public key gets ECDH-ES+A128KW, a key made\n"
+                                   "for a COSE-HPKE suite gets that suite. One recipient whose algorithm is an\n"
+                                   "Integrated Encryption suite (HPKE-0 ... HPKE-7) gets a COSE_Encrypt0 that\n"
+                                   "HPKE encrypts to its public key; Key Encryption suites (HPKE-0-KE ...) are\n"
+                                   "COSE_Encrypt recipients like the others.\n"
                                    "\n"
                                    "options:\n"
                                    "  --key KEY          content key (COSE_Encrypt0)\n"
@@ -99,8 +107,13 @@ static const char encrypt_help[] = "usage: mamori cose encrypt (--key KEY | --re
                                    "                     ChaCha20/Poly1305 (a content key's own by default)\n"
                                    "  --kw ALG           recipient algorithm: A128KW A192KW A256KW direct\n"
                                    "                     ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW\n"
-                                   "                     ECDH-ES+HKDF-256 ECDH-ES+HKDF-512 (direct and HKDF: one\n"
-                                   "                     recipient only)\n"
+                                   "                     ECDH-ES+HKDF-256 ECDH-ES+HKDF-512 HPKE-0 ... HPKE-7\n"
+                                   "                     HPKE-0-KE ... HPKE-7-KE (direct, HKDF and the HPKE-n\n"
+                                   "                     Integrated Encryption suites: one recipient only)\n"
+                                   "  --psk FILE         COSE-HPKE recipients: encrypt in mode_psk with the\n"
+                                   "                     pre-shared key in FILE (at least 32 bytes)\n"
+                                   "  --psk-id ID        the PSK's identifier (text), sent as psk_id (needed with\n"
+                                   "                     --psk)\n"
                                    "  --kid ID           key identifier (text): of the message (--key) or of the\n"
                                    "                     recipients (default: the key file's kid)\n"
                                    "  --aad FILE         external additional authenticated data\n"
@@ -118,11 +131,12 @@ static const char decrypt_help[] = "usage: mamori cose decrypt --key KEY [option
                                    "Decrypts the COSE_Encrypt0 or COSE_Encrypt in IN and writes the plaintext to\n"
                                    "standard output (or --out). KEY is what the message needs: the content key\n"
                                    "(COSE_Encrypt0, or a direct recipient), the key-wrap key, or the recipient's\n"
-                                   "private key (ECDH); every recipient the key fits is tried.\n"
+                                   "private key (ECDH, COSE-HPKE); every recipient the key fits is tried.\n"
                                    "\n"
                                    "options:\n"
                                    "  --key KEY            key file (PEM, DER, COSE_Key or COSE_KeySet)\n"
                                    "  --ciphertext CTFILE  the ciphertext of a detached message\n"
+                                   "  --psk FILE           COSE-HPKE: the pre-shared key of a message with psk_id\n"
                                    "  --aad FILE           external additional authenticated data\n"
                                    "  --out FILE           write the plaintext to FILE (mode 0600)\n"
                                    "  -h, --help           show this help\n"
@@ -144,6 +158,8 @@ enum {
     OPT_RECIPIENT,
     OPT_KW,
     OPT_CIPHERTEXT,
+    OPT_PSK,
+    OPT_PSK_ID,
 };
 
 /* Most keys one command takes (signers, recipients). */
@@ -332,7 +348,7 @@ static uint8_t *eddsa_scratch(size_t need, size_t *len)
 
 static bool signs_whole(int32_t alg)
 {
-    const mm_cose_sig_alg *entry = mm_cose_find_sig_alg(NULL, alg);
+    const mm_cose_sig_alg *entry = mm_cose_find_sig_alg(mm_lms_cose_algs(), alg);
     return entry != NULL && entry->prehash == 0;
 }
 
@@ -436,6 +452,7 @@ static int run_sign(const char *cmd, unsigned kind, const sign_args *a)
         s->alg = alg;
         s->external_aad = aad;
         s->flags = a->flags;
+        s->algs = mm_lms_cose_algs(); /* the default table with HSS-LMS in front */
         rc = kid_for(per_key_get(&a->kids, i), &keys[i], kid_bufs[i], &s->kid);
         whole = whole || signs_whole(alg);
     }
@@ -674,6 +691,7 @@ static int run_verify(const char *path, mm_bytes data, const cli_key *keys, size
     memset(&o, 0, sizeof o);
     o.crypto = mm_crypto_openssl();
     o.external_aad = mm_bytes_make(x.aad, x.aad_len);
+    o.algs = mm_lms_cose_algs();
     if (detached) {
         /* A non-NULL view even for an empty payload: "given", not "absent". */
         o.payload = mm_bytes_make(x.payload != NULL ? x.payload : (const uint8_t *)"", x.payload_len);
@@ -793,6 +811,12 @@ static int cose_verify(int argc, char **argv)
 typedef struct encrypt_job {
     mm_cose_encrypt_opts opts;
     mm_cose_recipient_opts recipients[MAX_KEYS];
+    /* COSE-HPKE: the kid (protected for Key Encryption, as the draft
+     * recommends) and psk_id parameters, and the PSK. */
+    mm_cose_param params[MAX_KEYS][2];
+    uint8_t kid_cbor[MAX_KEYS][CLI_KID_MAX + 3];
+    uint8_t psk_id_cbor[CLI_KID_MAX + 3];
+    mm_hpke_cose_opts hpke;
 } encrypt_job;
 
 static mm_err make_encrypted(const void *ctx, mm_bytes in, mm_buf *out)
@@ -807,7 +831,7 @@ static mm_err make_encrypted(const void *ctx, mm_bytes in, mm_buf *out)
 typedef struct encrypt_args {
     const char *key;
     per_key recipients, kws, kids;
-    const char *alg, *aad, *detached;
+    const char *alg, *aad, *detached, *psk, *psk_id;
     unsigned flags;
     const char *in, *out;
 } encrypt_args;
@@ -833,6 +857,86 @@ static int load_recipient(const encrypt_args *a, size_t i, cli_key *k, int32_t *
         rc = cli_fail(CLI_DATAERR, path, "a %s cannot be a recipient", desc);
     }
     return rc;
+}
+
+/* b encoded as a bstr into out[0..cap): a header parameter's value. */
+static mm_bytes bstr_value(mm_bytes b, uint8_t *out, size_t cap)
+{
+    mm_cbor_enc e;
+    mm_cbor_enc_init(&e, out, cap);
+    mm_cbor_put_bstr(&e, b);
+    size_t len = 0;
+    return mm_cbor_enc_finish(&e, &len) == MM_OK ? mm_bytes_make(out, len) : mm_bytes_make(NULL, 0);
+}
+
+/* The kind of a recipient algorithm (0 when unknown). */
+static unsigned kind_of(int32_t alg)
+{
+    const cli_alg *a = cli_alg_by_id(alg);
+    return a != NULL ? a->kind : 0;
+}
+
+/* COSE-HPKE recipients: their options (the PSK), kid protected for Key
+ * Encryption, psk_id; one Integrated Encryption recipient turns the
+ * message into its COSE_Encrypt0. */
+static int hpke_recipients(const encrypt_args *a, encrypt_job *j, mm_bytes psk)
+{
+    mm_cose_encrypt_opts *o = &j->opts;
+    size_t n = o->n_recipients;
+    if ((a->psk != NULL) != (a->psk_id != NULL)) {
+        return cli_fail(CLI_USAGE, "cose encrypt", "--psk and --psk-id go together");
+    }
+    if (a->psk != NULL && psk.len < 32) {
+        return cli_fail(CLI_DATAERR, a->psk, "a pre-shared key has at least 32 bytes (this one %zu)", psk.len);
+    }
+    mm_bytes psk_id = mm_bytes_make(NULL, 0);
+    if (a->psk_id != NULL) {
+        uint8_t id[CLI_KID_MAX];
+        size_t len = 0;
+        if (cli_parse_kid("--psk-id", a->psk_id, id, &len) != CLI_OK) {
+            return CLI_USAGE;
+        }
+        psk_id = bstr_value(mm_bytes_make(id, len), j->psk_id_cbor, sizeof j->psk_id_cbor);
+    }
+    j->hpke.psk = psk;
+    for (size_t i = 0; i < n; i++) {
+        mm_cose_recipient_opts *r = &j->recipients[i];
+        unsigned kind = kind_of(r->alg);
+        if ((kind & (CLI_ALG_HPKE | CLI_ALG_HPKE_KE)) == 0) {
+            if (a->psk != NULL) {
+                return cli_fail(CLI_USAGE, "--psk", "is for COSE-HPKE recipients only, not %s", cli_alg_name(r->alg));
+            }
+            continue;
+        }
+        size_t np = 0;
+        if (kind == CLI_ALG_HPKE_KE && r->kid.len != 0) {
+            mm_bytes kid = bstr_value(r->kid, j->kid_cbor[i], sizeof j->kid_cbor[i]);
+            j->params[i][np++] = (mm_cose_param){MM_HDR_KID, kid, MM_COSE_PROTECTED};
+            r->kid = mm_bytes_make(NULL, 0);
+        }
+        if (psk_id.len != 0) {
+            j->params[i][np++] = (mm_cose_param){MM_HDR_HPKE_PSK_ID, psk_id, MM_COSE_PROTECTED};
+        }
+        r->params = j->params[i];
+        r->n_params = np;
+        r->alg_opts = &j->hpke;
+    }
+    if (n == 1 && kind_of(j->recipients[0].alg) == CLI_ALG_HPKE) {
+        const mm_cose_recipient_opts *r = &j->recipients[0];
+        if (a->alg != NULL) {
+            return cli_fail(CLI_USAGE, "--alg", "%s encrypts the content itself: no content algorithm",
+                            cli_alg_name(r->alg));
+        }
+        o->alg = r->alg;
+        o->key = r->key;
+        o->kid = r->kid;
+        o->params = r->params;
+        o->n_params = r->n_params;
+        o->alg_opts = &j->hpke;
+        o->recipients = NULL;
+        o->n_recipients = 0;
+    }
+    return CLI_OK;
 }
 
 static int run_encrypt(const encrypt_args *a)
@@ -890,6 +994,16 @@ static int run_encrypt(const encrypt_args *a)
     o->alg = alg != 0 ? alg : content_default;
     o->recipients = n != 0 ? job.recipients : NULL;
     o->n_recipients = n;
+    o->algs = mm_hpke_cose_algs();
+    uint8_t *psk = NULL;
+    size_t psk_len = 0;
+    if (rc == CLI_OK && a->psk != NULL) {
+        rc = a->key != NULL ? cli_fail(CLI_USAGE, "--psk", "is for COSE-HPKE recipients")
+                            : cli_read_file(a->psk, &psk, &psk_len);
+    }
+    if (rc == CLI_OK) {
+        rc = hpke_recipients(a, &job, mm_bytes_make(psk, psk_len));
+    }
     mm_buf ct = mm_buf_make(NULL, 0);
     if (rc == CLI_OK && a->detached != NULL) {
         ct = mm_buf_make(malloc(x.payload_len + MM_AEAD_TAG_MAX), x.payload_len + MM_AEAD_TAG_MAX);
@@ -899,7 +1013,7 @@ static int run_encrypt(const encrypt_args *a)
     mm_buf msg = mm_buf_make(NULL, 0);
     if (rc == CLI_OK) {
         size_t guess = x.payload_len + MM_AEAD_TAG_MAX + 1024 + n * (600 + CLI_KID_MAX);
-        rc = make_message(a->out, n == 0 ? "COSE_Encrypt0" : "COSE_Encrypt", make_encrypted, &job,
+        rc = make_message(a->out, o->n_recipients == 0 ? "COSE_Encrypt0" : "COSE_Encrypt", make_encrypted, &job,
                           mm_bytes_make(x.payload, x.payload_len), guess, &msg);
     }
     if (rc == CLI_OK && a->detached != NULL) {
@@ -910,6 +1024,10 @@ static int run_encrypt(const encrypt_args *a)
     }
     free(msg.ptr);
     free(ct.ptr);
+    if (psk != NULL) {
+        mm_wipe(psk, psk_len);
+        free(psk);
+    }
     for (size_t i = 0; i < MAX_KEYS; i++) {
         cli_key_free(&keys[i]);
     }
@@ -928,6 +1046,8 @@ static int cose_encrypt(int argc, char **argv)
         {"aad", required_argument, NULL, OPT_AAD},
         {"detached", required_argument, NULL, OPT_DETACHED},
         {"untagged", no_argument, NULL, OPT_UNTAGGED},
+        {"psk", required_argument, NULL, OPT_PSK},
+        {"psk-id", required_argument, NULL, OPT_PSK_ID},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -963,6 +1083,12 @@ static int cose_encrypt(int argc, char **argv)
         case OPT_UNTAGGED:
             a.flags |= MM_COSE_UNTAGGED;
             break;
+        case OPT_PSK:
+            a.psk = optarg;
+            break;
+        case OPT_PSK_ID:
+            a.psk_id = optarg;
+            break;
         case 'h':
             fputs(encrypt_help, stdout);
             return CLI_OK;
@@ -991,7 +1117,7 @@ static int cose_encrypt(int argc, char **argv)
  */
 
 typedef struct decrypt_args {
-    const char *key, *ciphertext, *aad, *out;
+    const char *key, *ciphertext, *aad, *out, *psk;
 } decrypt_args;
 
 /* Decrypts with every key of the file until one opens the message. */
@@ -1044,6 +1170,19 @@ static int run_decrypt(const char *path, mm_bytes data, const cli_key *keys, siz
     memset(&o, 0, sizeof o);
     o.crypto = mm_crypto_openssl();
     o.external_aad = mm_bytes_make(x.aad, x.aad_len);
+    o.algs = mm_hpke_cose_algs();
+    mm_hpke_cose_opts hpke;
+    memset(&hpke, 0, sizeof hpke);
+    uint8_t *psk = NULL;
+    size_t psk_len = 0;
+    if (rc == CLI_OK && a->psk != NULL) {
+        rc = cli_read_file(a->psk, &psk, &psk_len);
+        hpke.psk = mm_bytes_make(psk, psk_len);
+        if (rc == CLI_OK && psk_len < 32) {
+            rc = cli_fail(CLI_DATAERR, a->psk, "a pre-shared key has at least 32 bytes (this one %zu)", psk_len);
+        }
+    }
+    o.alg_opts = &hpke;
     mm_bytes ct = m->enc.ciphertext;
     if (m->enc.detached) {
         o.ciphertext = mm_bytes_make(x.payload != NULL ? x.payload : (const uint8_t *)"", x.payload_len);
@@ -1056,7 +1195,11 @@ static int run_decrypt(const char *path, mm_bytes data, const cli_key *keys, siz
     }
     if (rc == CLI_OK) {
         mm_err e = decrypt_with(m, keys, n, &o, &pt);
-        if (e != MM_OK) {
+        if (e == MM_ERR_INVALID_ARG && a->psk == NULL) {
+            rc = cli_fail(CLI_USAGE, path,
+                          "%s not decrypted: it was encrypted with a pre-shared key (give it with --psk)",
+                          cli_cose_type_name(type));
+        } else if (e != MM_OK) {
             rc = cli_fail(cli_exit_for(e), path, "%s not decrypted: %s (%s)", cli_cose_type_name(type), mm_strerror(e),
                           mm_errname(e));
         }
@@ -1068,6 +1211,10 @@ static int run_decrypt(const char *path, mm_bytes data, const cli_key *keys, siz
         mm_wipe(pt.ptr, pt.cap);
     }
     free(pt.ptr);
+    if (psk != NULL) {
+        mm_wipe(psk, psk_len);
+        free(psk);
+    }
     free_inputs(&x);
     return rc;
 }
@@ -1075,9 +1222,13 @@ static int run_decrypt(const char *path, mm_bytes data, const cli_key *keys, siz
 static int cose_decrypt(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"key", required_argument, NULL, OPT_KEY}, {"ciphertext", required_argument, NULL, OPT_CIPHERTEXT},
-        {"aad", required_argument, NULL, OPT_AAD}, {"out", required_argument, NULL, OPT_OUT},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"ciphertext", required_argument, NULL, OPT_CIPHERTEXT},
+        {"aad", required_argument, NULL, OPT_AAD},
+        {"out", required_argument, NULL, OPT_OUT},
+        {"psk", required_argument, NULL, OPT_PSK},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     decrypt_args a;
     memset(&a, 0, sizeof a);
@@ -1097,6 +1248,9 @@ static int cose_decrypt(int argc, char **argv)
             break;
         case OPT_OUT:
             a.out = optarg;
+            break;
+        case OPT_PSK:
+            a.psk = optarg;
             break;
         case 'h':
             fputs(decrypt_help, stdout);

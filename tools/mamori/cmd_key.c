@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "mamori/cose.h"
 #include "mamori/crypto_openssl.h"
+#include "mamori/hpke.h"
 
 static const char key_help[] = "usage: mamori key <command> [<args>]\n"
                                "\n"
@@ -30,14 +32,22 @@ static const char gen_help[] = "usage: mamori key gen --alg ALG --out NAME [opti
                                "  NAME.pub   asymmetric keys: the public key as SubjectPublicKeyInfo PEM\n"
                                "  NAME.cose  asymmetric keys: the public key as a COSE_Key with alg and kid\n"
                                "Files are written atomically; existing files are kept unless --force.\n"
+                               "HSS-LMS keys are stateful: NAME.key is the signer's state (its format is in\n"
+                               "docs/lms.md; never copy or restore it) with NAME.key.cache beside it, and\n"
+                               "there is no NAME.pub. Tall trees take a while: every one-time key of the\n"
+                               "top tree is computed, on all CPUs.\n"
                                "\n"
                                "algorithms:\n"
                                "  signature   ES256 ESP256 ES384 ESP384 ES512 ESP512 EdDSA Ed25519 PS256 PS384 PS512\n"
+                               "              HSS-LMS (stateful hash-based, RFC 8554 / RFC 8778)\n"
                                "  MAC         HS256/64 HS256 HS384 HS512\n"
                                "  content     A128GCM A192GCM A256GCM ChaCha20/Poly1305 A128CTR A192CTR A256CTR\n"
                                "  key wrap    A128KW A192KW A256KW\n"
                                "  agreement   ECDH-ES (a key for any ECDH recipient algorithm), or one of\n"
                                "              ECDH-ES+HKDF-256 ECDH-ES+A128KW ... to restrict the key to it\n"
+                               "  HPKE        HPKE-0 ... HPKE-7 (COSE-HPKE Integrated Encryption), HPKE-0-KE\n"
+                               "              ... HPKE-7-KE (Key Encryption): a key of the suite's curve\n"
+                               "              (HPKE-0, 7: P-256; 1: P-384; 2: P-521; 3, 4: X25519; 5, 6: X448)\n"
                                "\n"
                                "options:\n"
                                "  --alg ALG    the algorithm the key is for (required)\n"
@@ -47,6 +57,13 @@ static const char gen_help[] = "usage: mamori key gen --alg ALG --out NAME [opti
                                "               for PS384, 4096 for PS512)\n"
                                "  --out NAME   the files' name without extension (required)\n"
                                "  --kid KID    key identifier (text) for the COSE_Key\n"
+                               "  --lms-type T HSS-LMS: the LMS tree of each level, one for all or a comma\n"
+                               "               list, top first (default LMS_SHA256_M32_H10; H5 to H25, M32\n"
+                               "               or M24, SHA256 or SHAKE)\n"
+                               "  --ots-type T HSS-LMS: the one-time keys of each level, likewise (default\n"
+                               "               LMOTS_SHA256_N32_W4; W1, W2, W4 or W8)\n"
+                               "  --levels N   HSS-LMS: levels of trees, 1 to 8 (default 1); the key signs\n"
+                               "               2^(sum of the heights) times\n"
                                "  --force      overwrite existing files\n"
                                "  -h, --help   show this help\n"
                                "\n"
@@ -86,7 +103,21 @@ static const char export_help[] = "usage: mamori key export [options] IN OUT\n"
                                   "Exit status: 0 written, 65 not a key or no such form, 64 usage, 66 file\n"
                                   "missing, 73 OUT exists or cannot be created, 74 I/O error.\n";
 
-enum { OPT_ALG = 256, OPT_CRV, OPT_BITS, OPT_OUT, OPT_KID, OPT_FORCE, OPT_PRIVATE, OPT_JSON, OPT_FORMAT, OPT_PUBLIC };
+enum {
+    OPT_ALG = 256,
+    OPT_CRV,
+    OPT_BITS,
+    OPT_OUT,
+    OPT_KID,
+    OPT_FORCE,
+    OPT_PRIVATE,
+    OPT_JSON,
+    OPT_FORMAT,
+    OPT_PUBLIC,
+    OPT_LMS_TYPE,
+    OPT_OTS_TYPE,
+    OPT_LEVELS,
+};
 
 /* What to generate for an algorithm. */
 typedef struct gen_plan {
@@ -116,6 +147,12 @@ static int plan_for(const char *alg_name, const char *crv_name, long bits, gen_p
         }
         p->kty = ec2 ? MM_KTY_EC2 : MM_KTY_OKP;
         p->crv_or_bits = crv;
+    } else if ((a->kind & (CLI_ALG_HPKE | CLI_ALG_HPKE_KE)) != 0) {
+        /* A COSE-HPKE suite: a key of its KEM's curve. */
+        const mm_hpke_cose_suite *s = mm_hpke_cose_suite_find(a->id);
+        if (s == NULL || mm_hpke_kem_key_type(s->suite.kem, &p->kty, &p->crv_or_bits) != MM_OK) {
+            return cli_fail(CLI_SOFTWARE, "--alg", "no key type for %s", a->name);
+        }
     } else if (a->kind != CLI_ALG_SIGN) {
         p->kty = MM_KTY_SYMMETRIC;
         p->crv_or_bits = a->bits;
@@ -287,6 +324,39 @@ static int gen_write(const mm_key *key, const char *name, mm_bytes kid, bool for
     return rc;
 }
 
+/* HSS-LMS: the signer writes the private state itself (durably, and it is
+ * updated by every signature); the public key goes into NAME.cose. */
+static int gen_hss(const char *const lms[3], const char *name, mm_bytes kid, bool force)
+{
+    out_file cose = {path_with(name, ".cose"), NULL, 0, 0644};
+    char *key_path = path_with(name, ".key");
+    if (cose.path == NULL || key_path == NULL) {
+        free(cose.path);
+        free(key_path);
+        return cli_fail(CLI_SOFTWARE, name, "out of memory");
+    }
+    int rc = CLI_OK;
+    if (!force && access(cose.path, F_OK) == 0) {
+        rc = cli_fail(CLI_CANTCREAT, cose.path, "file exists (use --force to overwrite)");
+    }
+    mm_key pub;
+    memset(&pub, 0, sizeof pub);
+    if (rc == CLI_OK) {
+        rc = cli_lms_keygen(lms[0], lms[1], lms[2], key_path, force, &pub);
+    }
+    uint8_t buf[PARTS_MAX];
+    if (rc == CLI_OK) {
+        mm_err e = cose_key_bytes(&pub, kid, 0, buf, &cose.len);
+        cose.data = buf;
+        rc = e == MM_OK ? write_files(&cose, 1, true)
+                        : cli_fail(CLI_SOFTWARE, cose.path, "%s (%s)", mm_strerror(e), mm_errname(e));
+    }
+    mm_key_free(&pub);
+    free(cose.path);
+    free(key_path);
+    return rc;
+}
+
 static int key_gen(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -296,9 +366,13 @@ static int key_gen(int argc, char **argv)
         {"out", required_argument, NULL, OPT_OUT},
         {"kid", required_argument, NULL, OPT_KID},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"lms-type", required_argument, NULL, OPT_LMS_TYPE},
+        {"ots-type", required_argument, NULL, OPT_OTS_TYPE},
+        {"levels", required_argument, NULL, OPT_LEVELS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    const char *lms[3] = {NULL, NULL, NULL}; /* --lms-type, --ots-type, --levels */
     const char *alg = NULL;
     const char *crv = NULL;
     const char *out = NULL;
@@ -336,6 +410,11 @@ static int key_gen(int argc, char **argv)
         case OPT_FORCE:
             force = true;
             break;
+        case OPT_LMS_TYPE:
+        case OPT_OTS_TYPE:
+        case OPT_LEVELS:
+            lms[c - OPT_LMS_TYPE] = optarg;
+            break;
         case 'h':
             fputs(gen_help, stdout);
             return CLI_OK;
@@ -348,6 +427,16 @@ static int key_gen(int argc, char **argv)
     }
     if (alg == NULL || out == NULL) {
         return cli_fail(CLI_USAGE, "key gen", "--alg and --out are required (see 'mamori key gen --help')");
+    }
+    bool hss = strcasecmp(alg, "HSS-LMS") == 0;
+    if (!hss && (lms[0] != NULL || lms[1] != NULL || lms[2] != NULL)) {
+        return cli_fail(CLI_USAGE, "key gen", "--lms-type, --ots-type and --levels are for --alg HSS-LMS");
+    }
+    if (hss) {
+        if (crv != NULL || bits != 0) {
+            return cli_fail(CLI_USAGE, "key gen", "HSS-LMS keys have no curve or size (--lms-type, --ots-type)");
+        }
+        return gen_hss(lms, out, mm_bytes_make(kid, kid_len), force);
     }
     gen_plan plan = {0, 0, 0};
     int rc = plan_for(alg, crv, bits, &plan);
@@ -440,7 +529,7 @@ static void print_key_text(const cli_key *k, const key_facts *f)
     if (key->kty == MM_KTY_EC2 || key->kty == MM_KTY_OKP) {
         const char *crv = cli_crv_name(key->crv);
         printf("crv: %s (%d)\n", crv != NULL ? crv : "?", (int)key->crv);
-    } else {
+    } else if (key->kty != MM_KTY_HSS_LMS) {
         printf("bits: %u\n", (unsigned)key->bits);
     }
     const char *alg = cli_alg_name(key->alg);
@@ -471,7 +560,12 @@ static void print_key_text(const cli_key *k, const key_facts *f)
         cli_print_hex(stdout, parts[i].value);
         printf("\n");
     }
-    if ((key->flags & MM_KEY_PRIVATE) != 0 && !f->private_shown) {
+    if (key->kty == MM_KTY_HSS_LMS) {
+        cli_lms_show_text(key);
+        if ((key->flags & MM_KEY_PRIVATE) != 0) {
+            printf("seed: (never shown or exported: a copy of a stateful key would reuse one-time keys)\n");
+        }
+    } else if ((key->flags & MM_KEY_PRIVATE) != 0 && !f->private_shown) {
         printf("%s: %s\n", key->kty == MM_KTY_SYMMETRIC ? "k" : "d",
                key->kty == MM_KTY_RSA ? "(RSA private parts are not shown)" : "(not shown; --private shows it)");
     }
@@ -488,7 +582,7 @@ static json_t *key_json(json_t *o, const cli_key *k, const key_facts *f)
     if (key->kty == MM_KTY_EC2 || key->kty == MM_KTY_OKP) {
         const char *crv = cli_crv_name(key->crv);
         json_object_set_new(o, "crv", crv != NULL ? json_string(crv) : json_integer(key->crv));
-    } else {
+    } else if (key->kty != MM_KTY_HSS_LMS) {
         json_object_set_new(o, "bits", json_integer(key->bits));
     }
     const char *alg = cli_alg_name(key->alg);
@@ -500,6 +594,9 @@ static json_t *key_json(json_t *o, const cli_key *k, const key_facts *f)
         json_object_set_new(o, "kid", cli_json_hex(mm_bytes_make(k->kid, k->kid_len)));
     }
     json_object_set_new(o, "private", json_boolean((key->flags & MM_KEY_PRIVATE) != 0));
+    if (key->kty == MM_KTY_HSS_LMS) {
+        cli_lms_show_json(key, o);
+    }
     json_object_set_new(o, "thumbprint", cli_json_hex(mm_bytes_make(f->thumb, f->thumb_len)));
     part parts[6];
     size_t n = parts_of(f, parts);
@@ -667,7 +764,15 @@ static int key_export(int argc, char **argv)
     out_file f = {out, NULL, 0, priv ? 0600u : 0644u};
     uint8_t cose[PARTS_MAX];
     mm_err e;
-    if (k.key.kty == MM_KTY_SYMMETRIC && pub) {
+    if (k.key.kty == MM_KTY_HSS_LMS && priv) {
+        e = MM_ERR_KEY_USAGE;
+        rc = cli_fail(CLI_DATAERR, in,
+                      "an HSS-LMS private key is never copied (a copy would reuse one-time keys); --public writes "
+                      "its public key");
+    } else if (k.key.kty == MM_KTY_HSS_LMS && strcmp(format, "cose") != 0) {
+        e = MM_ERR_KEY_USAGE;
+        rc = cli_fail(CLI_DATAERR, in, "an HSS-LMS key has only the cose form");
+    } else if (k.key.kty == MM_KTY_SYMMETRIC && pub) {
         e = MM_ERR_KEY_USAGE;
         rc = cli_fail(CLI_DATAERR, in, "a symmetric key has no public part");
     } else if (strcmp(format, "cose") == 0) {

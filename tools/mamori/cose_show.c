@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "mamori/cose.h"
+#include "mamori/cose_hpke.h"
 
 static const char show_help[] = "usage: mamori cose show [options] FILE|-\n"
                                 "\n"
@@ -64,6 +65,8 @@ static const label_name header_names[] = {
     {MM_HDR_EPHEMERAL_KEY, "ephemeral key"},
     {MM_HDR_STATIC_KEY, "static key"},
     {MM_HDR_STATIC_KEY_ID, "static key id"},
+    {MM_HDR_HPKE_EK, "ek"},
+    {MM_HDR_HPKE_PSK_ID, "psk_id"},
     {MM_HDR_SALT, "salt"},
     {MM_HDR_PARTY_U_ID, "PartyU identity"},
     {MM_HDR_PARTY_U_NONCE, "PartyU nonce"},

@@ -14,6 +14,11 @@ static const char main_help[] = "usage: mamori <command> [<args>]\n"
                                 "  cbor      show and check CBOR data items\n"
                                 "  key       generate, show and convert keys (PEM, DER, COSE_Key)\n"
                                 "  cose      sign, verify, MAC, encrypt, decrypt and show COSE messages\n"
+                                "  suit      create, sign, show, verify and process SUIT manifests\n"
+                                "  scitt     make SCITT signed statements, register them, verify and show\n"
+                                "            receipts\n"
+                                "  ts        run a SCITT Transparency Service\n"
+                                "  eat       issue, show and verify attestation tokens and results\n"
                                 "\n"
                                 "options:\n"
                                 "  -h, --help     show this help\n"
@@ -26,6 +31,10 @@ static const cli_cmd commands[] = {
     {"cbor", cmd_cbor, "show and check CBOR data items"},
     {"key", cmd_key, "generate, show and convert keys"},
     {"cose", cmd_cose, "sign, verify, MAC, encrypt, decrypt and show COSE messages"},
+    {"suit", cmd_suit, "create, sign, show, verify and process SUIT manifests"},
+    {"scitt", cmd_scitt, "make SCITT signed statements, verify and show receipts"},
+    {"ts", cmd_ts, "run a SCITT Transparency Service"},
+    {"eat", cmd_eat, "issue, show and verify attestation tokens and results"},
 };
 
 int main(int argc, char **argv)

@@ -156,4 +156,7 @@ mm_err mo_key_unwrap(const mm_key *kek, mm_bytes in, uint8_t *out);
 
 mm_err mo_random(uint8_t *out, size_t len);
 
+/* SHA-256 compression (SHA-NI when the CPU has it, else portable C). */
+void mo_sha256_compress(uint32_t state[8], const uint8_t *blocks, size_t n_blocks);
+
 #endif /* MAMORI_BACKEND_OPENSSL_INTERNAL_H */

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Streaming SHA-2 (SHA-256/384/512): an EVP_MD_CTX per context, freed by
- * final or abort whatever happens, since the wrapper ends the context either
- * way.
+ * Streaming SHA-2 (SHA-256/384/512) and SHAKE256 (with COSE's 64 bytes of
+ * output): an EVP_MD_CTX per context, freed by final or abort whatever
+ * happens, since the wrapper ends the context either way.
  */
 #include "internal.h"
 
 mm_err mo_hash_init(mm_crypto_ctx *ctx, int32_t alg)
 {
-    const EVP_MD *md = mo_md(alg);
+    /* SHAKE256 is not in mo_md(): that table also serves HMAC, HKDF and
+     * signatures, which have no use for an XOF. */
+    const EVP_MD *md = alg == MM_ALG_SHAKE256 ? EVP_shake256() : mo_md(alg);
     if (md == NULL) {
         return MM_ERR_UNSUPPORTED_ALG;
     }
@@ -40,7 +42,13 @@ mm_err mo_hash_final(mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len)
         return MM_ERR_STATE;
     }
     unsigned n = 0;
-    int ok = EVP_DigestFinal_ex(c, out, &n);
+    int ok;
+    if (ctx->alg == MM_ALG_SHAKE256) {
+        n = (unsigned)mm_hash_len(MM_ALG_SHAKE256);
+        ok = EVP_DigestFinalXOF(c, out, n);
+    } else {
+        ok = EVP_DigestFinal_ex(c, out, &n);
+    }
     EVP_MD_CTX_free(c);
     mo_ctx_clear(ctx);
     if (ok != 1) {

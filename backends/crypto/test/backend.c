@@ -12,7 +12,7 @@
 
 /* What a streaming context holds; aux tells them apart so a context started
  * as one kind is not continued as another. */
-enum { KIND_HASH = 0x68617368u, KIND_HMAC = 0x686d6163u, KIND_CTR = 0x63747220u };
+enum { KIND_HASH = 0x68617368u, KIND_HMAC = 0x686d6163u, KIND_CTR = 0x63747220u, KIND_SHAKE = 0x73686b65u };
 
 typedef struct ctr_state {
     mm_tc_hmac prf;      /* keyed by the key's CTR PRK */
@@ -23,6 +23,7 @@ typedef struct ctr_state {
 
 _Static_assert(sizeof(mm_tc_sha) <= sizeof(((mm_crypto_ctx *)0)->opaque), "hash state fits mm_crypto_ctx");
 _Static_assert(sizeof(mm_tc_hmac) <= sizeof(((mm_crypto_ctx *)0)->opaque), "HMAC state fits mm_crypto_ctx");
+_Static_assert(sizeof(mm_tc_shake) <= sizeof(((mm_crypto_ctx *)0)->opaque), "SHAKE state fits mm_crypto_ctx");
 _Static_assert(sizeof(ctr_state) <= sizeof(((mm_crypto_ctx *)0)->opaque), "CTR state fits mm_crypto_ctx");
 
 #define TAG_LEN   16
@@ -56,9 +57,40 @@ static void ctx_end(mm_crypto_ctx *ctx)
  * Hash and HMAC.
  */
 
+/* SHAKE256 (MM_ALG_SHAKE256): COSE's 64 bytes of output. */
+static mm_err shake_update(mm_crypto_ctx *ctx, mm_bytes data)
+{
+    mm_tc_shake s;
+    if (!ctx_get(ctx, KIND_SHAKE, &s, sizeof s)) {
+        return MM_ERR_STATE;
+    }
+    mm_tc_shake256_update(&s, data.ptr, data.len);
+    ctx_put(ctx, KIND_SHAKE, &s, sizeof s);
+    mm_wipe(&s, sizeof s);
+    return MM_OK;
+}
+
+static mm_err shake_final(mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len)
+{
+    mm_tc_shake s;
+    if (!ctx_get(ctx, KIND_SHAKE, &s, sizeof s)) {
+        return MM_ERR_STATE;
+    }
+    *len = mm_hash_len(MM_ALG_SHAKE256);
+    mm_tc_shake256_final(&s, out, *len);
+    ctx_end(ctx);
+    return MM_OK;
+}
+
 static mm_err tc_hash_init(void *user, mm_crypto_ctx *ctx, int32_t alg)
 {
     (void)user;
+    if (alg == MM_ALG_SHAKE256) {
+        mm_tc_shake k;
+        mm_tc_shake256_init(&k);
+        ctx_put(ctx, KIND_SHAKE, &k, sizeof k);
+        return MM_OK;
+    }
     mm_tc_sha s;
     if (!mm_tc_sha_init(&s, alg)) {
         return MM_ERR_UNSUPPORTED;
@@ -70,6 +102,9 @@ static mm_err tc_hash_init(void *user, mm_crypto_ctx *ctx, int32_t alg)
 static mm_err tc_hash_update(void *user, mm_crypto_ctx *ctx, mm_bytes data)
 {
     (void)user;
+    if (ctx->aux == KIND_SHAKE) {
+        return shake_update(ctx, data);
+    }
     mm_tc_sha s;
     if (!ctx_get(ctx, KIND_HASH, &s, sizeof s)) {
         return MM_ERR_STATE;
@@ -83,6 +118,9 @@ static mm_err tc_hash_update(void *user, mm_crypto_ctx *ctx, mm_bytes data)
 static mm_err tc_hash_final(void *user, mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len)
 {
     (void)user;
+    if (ctx->aux == KIND_SHAKE) {
+        return shake_final(ctx, out, len);
+    }
     mm_tc_sha s;
     if (!ctx_get(ctx, KIND_HASH, &s, sizeof s)) {
         return MM_ERR_STATE;
@@ -664,6 +702,12 @@ static mm_err tc_random(void *user, uint8_t *out, size_t len)
     return MM_OK;
 }
 
+static void tc_sha256_compress(void *user, uint32_t state[8], const uint8_t *blocks, size_t n_blocks)
+{
+    (void)user;
+    mm_tc_sha256_compress(state, blocks, n_blocks);
+}
+
 static const mm_crypto_ops tc_ops = {
     .version = MM_CRYPTO_OPS_V1,
     .name = "test",
@@ -692,6 +736,7 @@ static const mm_crypto_ops tc_ops = {
     .key_wrap = tc_key_wrap,
     .key_unwrap = tc_key_unwrap,
     .random = tc_random,
+    .sha256_compress = tc_sha256_compress,
 };
 
 void mm_crypto_test_init(mm_crypto_test *t, unsigned flags)

@@ -113,6 +113,20 @@ static void block512(uint64_t h[8], const uint8_t *p)
     }
 }
 
+void mm_tc_sha256_compress(uint32_t state[8], const uint8_t *blocks, size_t n_blocks)
+{
+    uint64_t h[8];
+    for (unsigned i = 0; i < 8; i++) {
+        h[i] = state[i];
+    }
+    for (size_t b = 0; b < n_blocks; b++) {
+        block256(h, blocks + 64 * b);
+    }
+    for (unsigned i = 0; i < 8; i++) {
+        state[i] = (uint32_t)h[i];
+    }
+}
+
 static void compress(mm_tc_sha *s, const uint8_t *p)
 {
     if (s->block == 64) {

@@ -34,6 +34,23 @@ void mm_tc_sha_update(mm_tc_sha *s, const uint8_t *p, size_t n);
 /* Writes the digest, wipes the state and returns the digest length. */
 size_t mm_tc_sha_final(mm_tc_sha *s, uint8_t out[64]);
 
+/* The SHA-256 compression function (the contract's sha256_compress). */
+void mm_tc_sha256_compress(uint32_t state[8], const uint8_t *blocks, size_t n_blocks);
+
+/* SHAKE256 (FIPS 202): the Keccak state and a block of input waiting. */
+#define MM_TC_SHAKE256_RATE 136
+typedef struct mm_tc_shake {
+    uint64_t a[25];
+    uint8_t buf[MM_TC_SHAKE256_RATE];
+    uint32_t fill;
+    uint32_t unused;
+} mm_tc_shake;
+
+void mm_tc_shake256_init(mm_tc_shake *s);
+void mm_tc_shake256_update(mm_tc_shake *s, const uint8_t *p, size_t n);
+/* Writes len bytes of output and wipes the state. */
+void mm_tc_shake256_final(mm_tc_shake *s, uint8_t *out, size_t len);
+
 /* HMAC (RFC 2104) over one of the SHA-2 hashes: the inner state after the
  * ipad block and the outer state after the opad block. */
 typedef struct mm_tc_hmac {

@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * SUIT parameters: one table drives override-parameters, override-multiple,
+ * copy-params and the structure check. Each value is validated when it is
+ * decoded (a UUID is 16 bytes, a digest names a hash this build has, a
+ * version match and wait events have their shape), so commands later read
+ * views they can trust.
+ */
+#include "processor.h"
+
+/* Checks one value (already read with mm_cbor_next(); *tag is the tag
+ * number in front of it, or 0). On failure *at is where it went wrong. */
+typedef mm_err (*param_check_fn)(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at);
+
+/* RFC 9090 relative OID under the IANA PEN arc (tag 112), or a UUID. */
+#define TAG_PEN 112
+
+static mm_err check_uuid(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+{
+    (void)p;
+    (void)at;
+    if (tag != 0 || v->type != MM_CBOR_BSTR) {
+        return MM_ERR_CBOR_TYPE;
+    }
+    return v->str.len == 16 ? MM_OK : MM_ERR_CBOR_RANGE;
+}
+
+static mm_err check_vendor(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+{
+    if (tag == 0) {
+        return check_uuid(p, v, tag, at);
+    }
+    if (tag != TAG_PEN || v->type != MM_CBOR_BSTR) {
+        return MM_ERR_CBOR_TYPE;
+    }
+    return v->str.len != 0 ? MM_OK : MM_ERR_CBOR_RANGE;
+}
+
+/* A URI: text, checked as UTF-8 here (sequences are read without the
+ * decoder's UTF-8 check, which would slow every item down). */
+static mm_err check_uri(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+{
+    (void)p;
+    (void)at;
+    if (tag != 0 || v->type != MM_CBOR_TSTR) {
+        return MM_ERR_CBOR_TYPE;
+    }
+    return mm_cbor_utf8_valid(v->str.ptr, v->str.len) ? MM_OK : MM_ERR_CBOR_BAD_UTF8;
+}
+
+static mm_err check_source(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+{
+    (void)at;
+    if (tag != 0 || v->type != MM_CBOR_UINT) {
+        return MM_ERR_CBOR_TYPE;
+    }
+    return v->arg < p->man.n_components ? MM_OK : MM_ERR_CBOR_RANGE;
+}
+
+/* A bstr holding one item, read by fn with the scratch decoder; *at is the
+ * failing byte inside. */
+static mm_err check_wrapped(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at,
+                            mm_err (*fn)(mm_cbor_dec *d))
+{
+    if (tag != 0 || v->type != MM_CBOR_BSTR) {
+        return MM_ERR_CBOR_TYPE;
+    }
+    mm_cbor_dec *d = &p->dec;
+    mm_err e = suit_dec_init(d, v->str, SUIT_SEQ_FLAGS);
+    if (e == MM_OK) {
+        (void)fn(d); /* its error is the decoder's sticky one */
+        e = mm_cbor_dec_finish(d);
+    }
+    if (e != MM_OK) {
+        size_t off = 0;
+        mm_cbor_dec_error(d, &off);
+        *at = v->str.ptr + off;
+    }
+    return e;
+}
+
+static mm_err read_digest(mm_cbor_dec *d)
+{
+    mm_suit_digest dg;
+    return suit_read_digest(d, &dg);
+}
+
+static mm_err check_digest(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+{
+    return check_wrapped(p, v, tag, at, read_digest);
+}
+
+/* [comparison type 1..5, [+ int]] at the decoder's position. */
+static mm_err read_version_match(mm_cbor_dec *d, uint64_t *type, int64_t *parts, size_t *n)
+{
+    size_t count;
+    size_t at = mm_cbor_dec_offset(d);
+    if (mm_cbor_enter_array(d, &count) != MM_OK || mm_cbor_get_uint(d, type) != MM_OK) {
+        return d->err;
+    }
+    if (count != 2 || *type < 1 || *type > 5) {
+        return mm_cbor_dec_fail(d, count != 2 ? MM_ERR_CBOR_TYPE : MM_ERR_CBOR_RANGE, at);
+    }
+    size_t list_at = mm_cbor_dec_offset(d);
+    if (mm_cbor_enter_array(d, &count) != MM_OK) {
+        return d->err;
+    }
+    if (count == 0 || count > MM_SUIT_MAX_VERSION) {
+        return mm_cbor_dec_fail(d, count == 0 ? MM_ERR_MISSING_FIELD : MM_ERR_TOO_LARGE, list_at);
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (mm_cbor_get_int(d, INT64_MIN, INT64_MAX, &parts[i]) != MM_OK) {
+            return d->err;
+        }
+    }
+    *n = count;
+    if (mm_cbor_exit(d) != MM_OK) {
+        return d->err;
+    }
+    return mm_cbor_exit(d);
+}
+
+static mm_err read_version(mm_cbor_dec *d)
+{
+    uint64_t type;
+    int64_t parts[MM_SUIT_MAX_VERSION];
+    size_t n;
+    return read_version_match(d, &type, parts, &n);
+}
+
+static mm_err check_version(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+{
+    return check_wrapped(p, v, tag, at, read_version);
+}
+
+/*
+ * Wait events.
+ */
+static mm_err read_other_device(mm_cbor_dec *d, void *dst, void *user)
+{
+    (void)user;
+    size_t at = mm_cbor_dec_offset(d);
+    size_t count;
+    mm_bytes dev;
+    if (mm_cbor_enter_array(d, &count) != MM_OK || mm_cbor_get_bstr(d, &dev) != MM_OK) {
+        return d->err;
+    }
+    size_t list_at = mm_cbor_dec_offset(d);
+    if (count != 2 || mm_cbor_enter_array(d, &count) != MM_OK) {
+        return mm_cbor_dec_fail(d, MM_ERR_CBOR_TYPE, at);
+    }
+    if (count == 0) {
+        return mm_cbor_dec_fail(d, MM_ERR_MISSING_FIELD, list_at);
+    }
+    for (size_t i = 0; i < count; i++) {
+        uint64_t type;
+        int64_t parts[MM_SUIT_MAX_VERSION];
+        size_t n;
+        if (read_version_match(d, &type, parts, &n) != MM_OK) {
+            return d->err;
+        }
+    }
+    /* Out of the list, then out of the pair. */
+    if (mm_cbor_exit(d) != MM_OK) {
+        return d->err;
+    }
+    if (mm_cbor_exit(d) != MM_OK) {
+        return d->err;
+    }
+    *(mm_bytes *)dst = mm_bytes_make(d->base + at, mm_cbor_dec_offset(d) - at);
+    return MM_OK;
+}
+
+static const mm_cbor_field wait_fields[] = {
+    {1, NULL, MM_CBOR_F_INT, 0, offsetof(mm_suit_wait, authorization), NULL},
+    {2, NULL, MM_CBOR_F_INT, 0, offsetof(mm_suit_wait, power), NULL},
+    {3, NULL, MM_CBOR_F_INT, 0, offsetof(mm_suit_wait, network), NULL},
+    {4, NULL, MM_CBOR_F_CUSTOM, 0, offsetof(mm_suit_wait, other_device), read_other_device},
+    {5, NULL, MM_CBOR_F_UINT, 0, offsetof(mm_suit_wait, time), NULL},
+    {6, NULL, MM_CBOR_F_UINT, 0, offsetof(mm_suit_wait, time_of_day), NULL},
+    {7, NULL, MM_CBOR_F_UINT, 0, offsetof(mm_suit_wait, day_of_week), NULL},
+    {8, NULL, MM_CBOR_F_UINT, 0, offsetof(mm_suit_wait, time_of_day_utc), NULL},
+    {9, NULL, MM_CBOR_F_UINT, 0, offsetof(mm_suit_wait, day_of_week_utc), NULL},
+};
+
+/* The wait events map at the decoder's position into *out (the table's bit
+ * i is MM_SUIT_WAIT_* bit i). At least one event. */
+static mm_err read_wait_map(mm_cbor_dec *d, mm_suit_wait *out)
+{
+    uint64_t present = 0;
+    size_t at = mm_cbor_dec_offset(d);
+    memset(out, 0, sizeof *out);
+    if (mm_cbor_decode_map(d, wait_fields, sizeof wait_fields / sizeof wait_fields[0], out, &present, NULL) != MM_OK) {
+        return d->err == MM_ERR_UNKNOWN_FIELD ? mm_cbor_dec_fail(d, MM_ERR_UNSUPPORTED, at) : d->err;
+    }
+    if (present == 0) {
+        return mm_cbor_dec_fail(d, MM_ERR_MISSING_FIELD, at);
+    }
+    out->present = (unsigned)present;
+    return MM_OK;
+}
+
+static mm_err read_wait(mm_cbor_dec *d)
+{
+    mm_suit_wait w;
+    return read_wait_map(d, &w);
+}
+
+static mm_err check_wait(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+{
+    return check_wrapped(p, v, tag, at, read_wait);
+}
+
+mm_err suit_wait_decode(mm_cbor_dec *d, mm_bytes encoded, mm_suit_wait *out)
+{
+    mm_err e = suit_dec_init(d, encoded, SUIT_SEQ_FLAGS);
+    if (e == MM_OK) {
+        e = read_wait_map(d, out);
+    }
+    return e == MM_OK ? mm_cbor_dec_finish(d) : e;
+}
+
+/*
+ * Component metadata (update management): its shape only; what the fields
+ * mean is the platform's business.
+ */
+#define TAG_EPOCH_TIME 1
+#define TAG_UUID       37
+
+static mm_err read_actor(mm_cbor_dec *d)
+{
+    mm_cbor_item it;
+    size_t at = mm_cbor_dec_offset(d);
+    bool uuid;
+    if (mm_cbor_opt_tag(d, TAG_UUID, &uuid) != MM_OK || mm_cbor_get_item(d, &it) != MM_OK) {
+        return d->err;
+    }
+    bool ok =
+        uuid ? it.type == MM_CBOR_BSTR && it.str.len == 16
+             : it.type == MM_CBOR_BSTR || it.type == MM_CBOR_TSTR || it.type == MM_CBOR_UINT || it.type == MM_CBOR_NINT;
+    return ok ? MM_OK : mm_cbor_dec_fail(d, MM_ERR_CBOR_TYPE, at);
+}
+
+static mm_err read_actor_field(mm_cbor_dec *d, void *dst, void *user)
+{
+    (void)dst;
+    (void)user;
+    return read_actor(d);
+}
+
+static mm_err read_permission_map(mm_cbor_dec *d, void *dst, void *user)
+{
+    (void)dst;
+    (void)user;
+    size_t n;
+    size_t at = mm_cbor_dec_offset(d);
+    if (mm_cbor_enter_map(d, &n) != MM_OK) {
+        return d->err;
+    }
+    if (n == 0) {
+        return mm_cbor_dec_fail(d, MM_ERR_MISSING_FIELD, at);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bits;
+        if (read_actor(d) != MM_OK || mm_cbor_get_uint(d, &bits) != MM_OK) {
+            return d->err;
+        }
+    }
+    return mm_cbor_exit(d);
+}
+
+static mm_err read_file_type(mm_cbor_dec *d, void *dst, void *user)
+{
+    (void)dst;
+    (void)user;
+    uint64_t t;
+    size_t at = mm_cbor_dec_offset(d);
+    if (mm_cbor_get_uint(d, &t) != MM_OK) {
+        return d->err;
+    }
+    return t >= 1 && t <= 3 ? MM_OK : mm_cbor_dec_fail(d, MM_ERR_UNSUPPORTED, at);
+}
+
+static mm_err read_epoch(mm_cbor_dec *d, void *dst, void *user)
+{
+    (void)dst;
+    (void)user;
+    uint64_t tag;
+    uint64_t t;
+    size_t at = mm_cbor_dec_offset(d);
+    if (mm_cbor_get_tag(d, &tag) != MM_OK) {
+        return d->err;
+    }
+    if (tag != TAG_EPOCH_TIME) {
+        return mm_cbor_dec_fail(d, MM_ERR_CBOR_TYPE, at);
+    }
+    return mm_cbor_get_uint(d, &t);
+}
+
+/* Values are checked, not kept: the platform reads the map it is given. */
+static const mm_cbor_field metadata_fields[] = {
+    {1, NULL, MM_CBOR_F_UINT, 0, 0, NULL},
+    {2, NULL, MM_CBOR_F_CUSTOM, 0, 0, read_permission_map},
+    {3, NULL, MM_CBOR_F_CUSTOM, 0, 0, read_permission_map},
+    {4, NULL, MM_CBOR_F_CUSTOM, 0, 0, read_permission_map},
+    {5, NULL, MM_CBOR_F_CUSTOM, 0, 0, read_file_type},
+    {6, NULL, MM_CBOR_F_CUSTOM, 0, 0, read_epoch},
+    {7, NULL, MM_CBOR_F_CUSTOM, 0, 0, read_epoch},
+    {8, NULL, MM_CBOR_F_CUSTOM, 0, 0, read_actor_field},
+};
+
+static mm_err read_metadata(mm_cbor_dec *d)
+{
+    uint64_t scratch = 0; /* the uint field's destination */
+    size_t at = mm_cbor_dec_offset(d);
+    if (mm_cbor_decode_map(d, metadata_fields, sizeof metadata_fields / sizeof metadata_fields[0], &scratch, NULL,
+                           NULL) != MM_OK) {
+        return d->err == MM_ERR_UNKNOWN_FIELD ? mm_cbor_dec_fail(d, MM_ERR_UNSUPPORTED, at) : d->err;
+    }
+    return MM_OK;
+}
+
+static mm_err check_metadata(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+{
+    return check_wrapped(p, v, tag, at, read_metadata);
+}
+
+/*
+ * The one list of parameters: table bit, label, how the value is stored
+ * (which also says its CBOR type), where, and the function that checks what
+ * the type alone does not. Every table below is made from it.
+ */
+enum { ST_U64, ST_I64, ST_BOOL, ST_VIEW, ST_VENDOR };
+
+#define SUIT_PARAMS(X)                                                                                                 \
+    X(0, MM_SUIT_PARAM_VENDOR_ID, ST_VENDOR, vendor_id, check_vendor)                                                  \
+    X(1, MM_SUIT_PARAM_CLASS_ID, ST_VIEW, class_id, check_uuid)                                                        \
+    X(2, MM_SUIT_PARAM_IMAGE_DIGEST, ST_VIEW, image_digest, check_digest)                                              \
+    X(3, MM_SUIT_PARAM_USE_BEFORE, ST_U64, use_before, NULL)                                                           \
+    X(4, MM_SUIT_PARAM_COMPONENT_SLOT, ST_U64, slot, NULL)                                                             \
+    X(5, MM_SUIT_PARAM_STRICT_ORDER, ST_BOOL, strict_order, NULL)                                                      \
+    X(6, MM_SUIT_PARAM_SOFT_FAILURE, ST_BOOL, soft_failure, NULL)                                                      \
+    X(7, MM_SUIT_PARAM_IMAGE_SIZE, ST_U64, image_size, NULL)                                                           \
+    X(8, MM_SUIT_PARAM_CONTENT, ST_VIEW, content, NULL)                                                                \
+    X(9, MM_SUIT_PARAM_URI, ST_VIEW, uri, check_uri)                                                                   \
+    X(10, MM_SUIT_PARAM_SOURCE_COMPONENT, ST_U64, source, check_source)                                                \
+    X(11, MM_SUIT_PARAM_INVOKE_ARGS, ST_VIEW, invoke_args, NULL)                                                       \
+    X(12, MM_SUIT_PARAM_DEVICE_ID, ST_VIEW, device_id, check_uuid)                                                     \
+    X(13, MM_SUIT_PARAM_FETCH_ARGS, ST_VIEW, fetch_args, NULL)                                                         \
+    X(14, MM_SUIT_PARAM_MINIMUM_BATTERY, ST_U64, minimum_battery, NULL)                                                \
+    X(15, MM_SUIT_PARAM_UPDATE_PRIORITY, ST_I64, priority, NULL)                                                       \
+    X(16, MM_SUIT_PARAM_VERSION, ST_VIEW, version, check_version)                                                      \
+    X(17, MM_SUIT_PARAM_WAIT_INFO, ST_VIEW, wait_info, check_wait)                                                     \
+    X(18, MM_SUIT_PARAM_COMPONENT_METADATA, ST_VIEW, metadata, check_metadata)
+
+typedef struct param_def {
+    int64_t label;
+    uint16_t offset; /* in mm_suit_params */
+    uint8_t store;
+    param_check_fn check;
+} param_def;
+
+#define DEF(bit, label, store, field, check) [bit] = {label, offsetof(mm_suit_params, field), store, check},
+#define BIT(bit, label, store, field, check)                                                                           \
+    case label:                                                                                                        \
+        return bit;
+
+/* A parameter's bit in mm_suit_params.present is its index here. */
+static const param_def param_defs[] = {SUIT_PARAMS(DEF)};
+#define N_PARAMS ((int)(sizeof param_defs / sizeof param_defs[0]))
+
+int suit_param_bit(int64_t label)
+{
+    switch (label) {
+        SUIT_PARAMS(BIT)
+    default:
+        return -1;
+    }
+}
+
+/* What the stored type requires of a value no function checks. */
+static mm_err check_type(uint8_t store, const mm_cbor_item *v, uint64_t tag)
+{
+    bool ok;
+    switch (store) {
+    case ST_U64:
+        ok = v->type == MM_CBOR_UINT;
+        break;
+    case ST_I64:
+        ok = (v->type == MM_CBOR_UINT || v->type == MM_CBOR_NINT) && v->arg <= (uint64_t)INT64_MAX;
+        break;
+    case ST_BOOL:
+        ok = v->type == MM_CBOR_TRUE || v->type == MM_CBOR_FALSE;
+        break;
+    default:
+        ok = v->type == MM_CBOR_BSTR;
+        break;
+    }
+    return ok && tag == 0 ? MM_OK : MM_ERR_CBOR_TYPE;
+}
+
+/* An integer item's value (clamped to int64: labels beyond it are unknown
+ * anyway, and int values are checked to fit). */
+static int64_t int_value(const mm_cbor_item *k)
+{
+    int64_t mag = k->arg <= (uint64_t)INT64_MAX ? (int64_t)k->arg : INT64_MAX;
+    return k->type == MM_CBOR_UINT ? mag : -1 - mag;
+}
+
+/* Stores a located value. */
+static void store(mm_suit_params *out, const param_def *def, const mm_cbor_item *v, uint64_t tag)
+{
+    uint8_t *dst = (uint8_t *)out + def->offset;
+    switch (def->store) {
+    case ST_U64:
+        memcpy(dst, &v->arg, sizeof v->arg);
+        break;
+    case ST_I64: {
+        int64_t x = int_value(v);
+        memcpy(dst, &x, sizeof x);
+        break;
+    }
+    case ST_BOOL:
+        *(bool *)(void *)dst = v->type == MM_CBOR_TRUE;
+        break;
+    case ST_VENDOR:
+        out->vendor_pen = tag != 0;
+        memcpy(dst, &v->str, sizeof v->str);
+        break;
+    default:
+        memcpy(dst, &v->str, sizeof v->str);
+        break;
+    }
+}
+
+mm_err suit_params_read(mm_suit_processor *p, mm_cbor_dec *d, mm_suit_params *out, uint64_t *given, bool check)
+{
+    mm_cbor_item m;
+    if (suit_next(d, &m) != MM_OK) {
+        return d->err;
+    }
+    if (m.type != MM_CBOR_MAP || m.arg == 0) {
+        /* {+ $$SUIT_Parameters} */
+        return mm_cbor_dec_fail(d, m.type != MM_CBOR_MAP ? MM_ERR_CBOR_TYPE : MM_ERR_MISSING_FIELD, m.offset);
+    }
+    uint64_t present = 0;
+    for (uint64_t i = 0; i < m.arg; i++) {
+        mm_cbor_item k;
+        mm_cbor_item v;
+        uint64_t tag = 0;
+        if (suit_next(d, &k) != MM_OK || suit_next(d, &v) != MM_OK) {
+            return d->err;
+        }
+        if (v.type == MM_CBOR_TAG) {
+            tag = v.arg;
+            if (suit_next(d, &v) != MM_OK) {
+                return d->err;
+            }
+        }
+        bool int_key = k.type == MM_CBOR_UINT || k.type == MM_CBOR_NINT;
+        int bit = int_key ? suit_param_bit(int_value(&k)) : -1;
+        if (bit < 0) {
+            p->failure.detail = int_key ? int_value(&k) : 0;
+            return mm_cbor_dec_fail(d, int_key ? MM_ERR_UNSUPPORTED : MM_ERR_CBOR_BAD_KEY, k.offset);
+        }
+        const param_def *def = &param_defs[bit];
+        if (check) {
+            const uint8_t *at = d->base + v.offset;
+            mm_err e;
+            if ((present & ((uint64_t)1 << bit)) != 0) {
+                at = d->base + k.offset;
+                e = MM_ERR_CBOR_DUP_KEY;
+            } else {
+                e = def->check != NULL ? def->check(p, &v, tag, &at) : check_type(def->store, &v, tag);
+            }
+            if (e != MM_OK) {
+                p->failure.detail = def->label;
+                return mm_cbor_dec_fail(d, e, (size_t)(at - d->base));
+            }
+        }
+        store(out, def, &v, tag);
+        present |= (uint64_t)1 << bit;
+    }
+    out->present |= present;
+    *given = present;
+    return MM_OK;
+}
+
+int64_t suit_param_label(int bit) { return bit >= 0 && bit < N_PARAMS ? param_defs[bit].label : 0; }
+
+void suit_param_copy(mm_suit_params *dst, const mm_suit_params *src, int bit)
+{
+    if (bit < 0 || bit >= N_PARAMS) {
+        return;
+    }
+    uint64_t mask = (uint64_t)1 << bit;
+    const param_def *f = &param_defs[bit];
+    uint8_t st = f->store;
+    size_t size = st == ST_BOOL ? sizeof(bool) : st == ST_U64 || st == ST_I64 ? sizeof(uint64_t) : sizeof(mm_bytes);
+    memcpy((uint8_t *)dst + f->offset, (const uint8_t *)src + f->offset, size);
+    if (st == ST_VENDOR) {
+        dst->vendor_pen = src->vendor_pen;
+    }
+    dst->present = (dst->present & ~mask) | (src->present & mask);
+}
+
+bool suit_param_has(const mm_suit_params *params, int64_t label)
+{
+    int bit = suit_param_bit(label);
+    return bit >= 0 && (params->present & ((uint64_t)1 << bit)) != 0;
+}
+
+/*
+ * Versions (update management, section 4.4).
+ */
+mm_err suit_version_match(mm_cbor_dec *d, mm_bytes match, const int64_t *parts, size_t n, bool *ok)
+{
+    uint64_t type = 0;
+    int64_t want[MM_SUIT_MAX_VERSION] = {0};
+    size_t m = 0;
+    mm_err e = suit_dec_init(d, match, SUIT_SEQ_FLAGS);
+    if (e == MM_OK) {
+        e = read_version_match(d, &type, want, &m);
+    }
+    if (e == MM_OK) {
+        e = mm_cbor_dec_finish(d);
+    }
+    if (e != MM_OK) {
+        return e;
+    }
+    /* Integer by integer over the manifest's list; the first difference
+     * decides. A version shorter than the list counts its missing parts as
+     * 0, so [2,0,-1,1] (2.0-rc1) < [2,0,0] < [2,0,0,1]. */
+    int cmp = 0;
+    for (size_t i = 0; i < m && cmp == 0; i++) {
+        int64_t have = i < n ? parts[i] : 0;
+        cmp = have < want[i] ? -1 : have > want[i] ? 1 : 0;
+    }
+    switch (type) {
+    case 1:
+        *ok = cmp > 0;
+        break;
+    case 2:
+        *ok = cmp >= 0;
+        break;
+    case 3:
+        *ok = cmp == 0;
+        break;
+    case 4:
+        *ok = cmp <= 0;
+        break;
+    default:
+        *ok = cmp < 0;
+        break;
+    }
+    return MM_OK;
+}
+
+mm_err mm_suit_version_match(mm_bytes version_match, const int64_t *parts, size_t n, bool *match)
+{
+    mm_cbor_dec d;
+    return suit_version_match(&d, version_match, parts, n, match);
+}
