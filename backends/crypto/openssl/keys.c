@@ -24,16 +24,19 @@ const mo_symkey *mo_sym(const mm_key *key)
 mm_err mo_key_err(const mm_key *key) { return mo_owns(key) ? MM_ERR_KEY_USAGE : MM_ERR_INVALID_ARG; }
 
 /* Runs OpenSSL's own checks: the public key is valid (an EC point on the
- * curve and of the right order, an RSA modulus and exponent SP 800-56B
- * accepts), and a private key matches its public part. RSA private keys
- * skip the pairwise test, whose primality checks cost more than a sign. */
+ * curve, an RSA modulus and exponent SP 800-56B accepts), and a private key
+ * matches its public part. RSA private keys skip the pairwise test, whose
+ * primality checks cost more than a sign. EC keys take the quick public
+ * check: every EC2 curve mamori accepts has cofactor 1, so a point on the
+ * curve other than infinity already has the group's order, and the full
+ * check's extra scalar multiplication would cost as much as an ECDH. */
 static mm_err check_pkey(EVP_PKEY *pkey, int32_t kty, bool private_key)
 {
     EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
     if (c == NULL) {
         return MM_ERR_PLATFORM;
     }
-    bool ok = EVP_PKEY_public_check(c) == 1;
+    bool ok = (kty == MM_KTY_EC2 ? EVP_PKEY_public_check_quick(c) : EVP_PKEY_public_check(c)) == 1;
     if (ok && private_key && kty != MM_KTY_RSA) {
         ok = EVP_PKEY_private_check(c) == 1 && EVP_PKEY_pairwise_check(c) == 1;
     }
@@ -73,11 +76,14 @@ static mm_err restrict_to(mm_key *out, int32_t alg)
     return MM_OK;
 }
 
-mm_err mo_key_from_pkey(EVP_PKEY *pkey, int32_t alg, unsigned flags, mm_key *out)
+/* Wraps pkey; checks it unless OpenSSL has just generated it (its own
+ * key generation is trusted, and the pairwise check on a fresh P-256 key
+ * costs more than the generation). */
+static mm_err wrap_pkey(EVP_PKEY *pkey, int32_t alg, unsigned flags, bool generated, mm_key *out)
 {
     memset(out, 0, sizeof *out);
     mm_err e = describe(pkey, out);
-    if (e == MM_OK) {
+    if (e == MM_OK && !generated) {
         e = check_pkey(pkey, out->kty, (flags & MM_KEY_PRIVATE) != 0);
     }
     if (e == MM_OK) {
@@ -91,6 +97,11 @@ mm_err mo_key_from_pkey(EVP_PKEY *pkey, int32_t alg, unsigned flags, mm_key *out
         memset(out, 0, sizeof *out);
     }
     return e;
+}
+
+mm_err mo_key_from_pkey(EVP_PKEY *pkey, int32_t alg, unsigned flags, mm_key *out)
+{
+    return wrap_pkey(pkey, alg, flags, false, out);
 }
 
 mm_err mo_key_from_bytes(const uint8_t *k, size_t len, int32_t alg, unsigned flags, mm_key *out)
@@ -183,7 +194,7 @@ mm_err mo_key_generate(int32_t kty, int32_t crv_or_bits, int32_t alg, unsigned f
     if (pkey == NULL) {
         return e;
     }
-    return mo_key_from_pkey(pkey, alg, MM_KEY_PRIVATE | flags, out);
+    return wrap_pkey(pkey, alg, MM_KEY_PRIVATE | flags, true, out);
 }
 
 void mo_key_free(mm_key *key)
