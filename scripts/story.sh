@@ -10,7 +10,7 @@ build=${1:?usage: story.sh BUILD_DIR}
 mamori="$(cd "$build" && pwd)/tools/mamori/mamori"
 work=$(mktemp -d)
 ts_pid=
-# The Transparency Service of chapter 7 is stopped however the story ends.
+# The Transparency Service of chapter 9 is stopped however the story ends.
 trap 'if [ -n "$ts_pid" ]; then kill "$ts_pid" 2>/dev/null; wait "$ts_pid" 2>/dev/null; fi; rm -rf "$work"' EXIT
 cd "$work"
 
@@ -61,41 +61,7 @@ say "6. Everything signed is deterministic CBOR; malformed input is refused with
 printf '\xa2\x04\x42\x31\x31\x01\x26' > unsorted.cbor
 refused "$mamori" cbor check --deterministic unsorted.cbor
 
-say "7. A Transparency Service on 127.0.0.1 (SCRAPI over HTTP, SQLite, durable batches)"
-"$mamori" ts init --dir ts --issuer https://ts.example --trust https://vendor.example=vendor.cose
-"$mamori" ts serve --config ts/ts.json --listen 127.0.0.1:0 --ready-file ts/url -q &
-ts_pid=$!
-for _ in $(seq 100); do [ -s ts/url ] && break; sleep 0.1; done
-[ -s ts/url ] || { echo "story: the Transparency Service did not start" >&2; exit 1; }
-url=$(cat ts/url)
-echo "listening on $url; it trusts https://vendor.example's key, and signs receipts with its own"
-
-say "8. The vendor registers the release: a signed statement over its hash, and the receipt"
-"$mamori" scitt statement --key vendor.key --kid vendor-2026 --iss https://vendor.example \
-    --sub demo-firmware --hash SHA-256 --preimage-content-type application/cose \
-    --location https://vendor.example/releases/firmware-1.0.cose release.cose -o release.stmt
-"$mamori" scitt register --url "$url" --ts-key ts/ts-key.cose release.stmt -o release.receipt \
-    --transparent release.transparent
-"$mamori" scitt show release.receipt
-
-say "9. Anyone proves offline, with the service's key alone, that the release is in the log"
-"$mamori" scitt verify --ts-key ts/ts-key.cose release.transparent
-refused "$mamori" scitt verify --ts-key vendor.cose release.transparent
-
-say "10. The service refuses what its policy does not allow; its log only grows"
-"$mamori" scitt statement --key stranger.key --kid stranger --iss https://stranger.example \
-    --sub demo-firmware firmware.bin -o stranger.stmt
-refused "$mamori" scitt register --url "$url" stranger.stmt -o stranger.receipt
-printf 'demo firmware 1.1\n' > firmware-1.1.bin
-"$mamori" scitt statement --key vendor.key --kid vendor-2026 --iss https://vendor.example \
-    --sub demo-firmware firmware-1.1.bin -o release-1.1.stmt
-"$mamori" scitt register --url "$url" release-1.1.stmt -o release-1.1.receipt
-"$mamori" scitt consistency --url "$url" --ts-key ts/ts-key.cose --from 1 --to 2
-kill "$ts_pid" && wait "$ts_pid" && ts_pid=
-"$mamori" ts check --config ts/ts.json
-echo "the service stopped; its log checks out offline"
-
-say "11. The vendor describes release 2.0 in JSON; mamori suit create makes its SUIT manifest, signed"
+say "7. The vendor describes release 2.0 in JSON; mamori suit create makes its SUIT manifest, signed"
 printf 'demo firmware 2.0\n' > firmware-2.0.bin
 # The vendor and class IDs are UUID5 names (the manifest spec's advice):
 # UUID5(DNS, vendor.example) and UUID5(that, demo-board); the device below
@@ -131,8 +97,41 @@ suit_release 20 demo-board > release-2.0.json
 "$mamori" suit create -k vendor.key --kid vendor-2026 release-2.0.json -o release-2.0.suit
 "$mamori" suit verify -k vendor.cose release-2.0.suit
 
-say "12. The manifest, every key and command by name (mamori suit show)"
+say "8. The manifest, every key and command by name (mamori suit show)"
 "$mamori" suit show release-2.0.suit | sed -n '/\/ manifest \/ 3/,$p'
+
+say "9. A Transparency Service on 127.0.0.1 (SCRAPI over HTTP, SQLite, durable batches)"
+"$mamori" ts init --dir ts --issuer https://ts.example --trust https://vendor.example=vendor.cose
+"$mamori" ts serve --config ts/ts.json --listen 127.0.0.1:0 --ready-file ts/url -q &
+ts_pid=$!
+for _ in $(seq 100); do [ -s ts/url ] && break; sleep 0.1; done
+[ -s ts/url ] || { echo "story: the Transparency Service did not start" >&2; exit 1; }
+url=$(cat ts/url)
+echo "listening on $url; it trusts https://vendor.example's key, and signs receipts with its own"
+
+say "10. The vendor registers the signed SUIT manifest: a signed statement over its hash, and the receipt"
+"$mamori" scitt statement --key vendor.key --kid vendor-2026 --iss https://vendor.example \
+    --sub demo-board --hash SHA-256 --preimage-content-type application/suit-envelope+cose \
+    --location https://vendor.example/releases/release-2.0.suit release-2.0.suit -o release-2.0.stmt
+"$mamori" scitt register --url "$url" --ts-key ts/ts-key.cose release-2.0.stmt -o release-2.0.receipt \
+    --transparent release-2.0.transparent
+"$mamori" scitt show release-2.0.receipt
+
+say "11. Anyone proves offline, with the service's key alone, that the release is in the log"
+"$mamori" scitt verify --ts-key ts/ts-key.cose release-2.0.transparent
+refused "$mamori" scitt verify --ts-key vendor.cose release-2.0.transparent
+
+say "12. The service refuses what its policy does not allow; its log only grows"
+"$mamori" scitt statement --key stranger.key --kid stranger --iss https://stranger.example \
+    --sub demo-board release-2.0.suit -o stranger.stmt
+refused "$mamori" scitt register --url "$url" stranger.stmt -o stranger.receipt
+"$mamori" scitt statement --key vendor.key --kid vendor-2026 --iss https://vendor.example \
+    --sub demo-firmware --content-type application/cose release.cose -o release-1.0.stmt
+"$mamori" scitt register --url "$url" release-1.0.stmt -o release-1.0.receipt
+"$mamori" scitt consistency --url "$url" --ts-key ts/ts-key.cose --from 1 --to 2
+kill "$ts_pid" && wait "$ts_pid" && ts_pid=
+"$mamori" ts check --config ts/ts.json
+echo "the service stopped; its log checks out offline"
 
 say "13. A device (a folder and its device.json) fetches, installs, validates and boots it"
 mkdir device
