@@ -21,8 +21,8 @@
  * - Receipt verification: mm_scitt_receipt_decode() + _verify() of a
  *   receipt from the benchmark's log (the proof walked to the root, the
  *   root's signature checked) against bare EVP_DigestVerify() of the same
- *   signature over the same Sig_structure, one thread each, the best of 9
- *   alternating runs of 0.2 s each. Bare verifications reuse one
+ *   signature over the same Sig_structure, both on the main thread, the best of 9
+ *   alternating runs of 0.2 s of thread CPU time each. Bare verifications reuse one
  *   EVP_MD_CTX, reset after each (faster than a new one each time).
  *
  * Speed never fails the benchmark; a receipt that does not verify does.
@@ -88,6 +88,16 @@ static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* This thread's CPU time: the receipt comparison runs both sides on one
+ * thread, and on a shared machine wall-clock time also counts the time other
+ * processes held the core. */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -428,9 +438,9 @@ static double receipt_rate(const stmt *s, double seconds)
     check(mm_scitt_leaf_of_statement(mm_crypto_openssl(), mm_bytes_make(s->bytes, s->len), &leaf), "leaf");
     mm_scitt_verify_opts vo = {mm_crypto_openssl(), &ts_pub, NULL, NULL, 0, NULL, 0};
     uint64_t n = 0;
-    double start = now_s();
+    double start = cpu_s();
     double end = start + seconds;
-    while ((n & 63) != 0 || now_s() < end) {
+    while ((n & 63) != 0 || cpu_s() < end) {
         mm_scitt_receipt rec;
         if (mm_scitt_receipt_decode(mm_bytes_make(s->receipt, s->receipt_len), &rec, NULL) != MM_OK ||
             mm_scitt_receipt_verify(&rec, &leaf, &vo, NULL) != MM_OK) {
@@ -438,7 +448,24 @@ static double receipt_rate(const stmt *s, double seconds)
         }
         n++;
     }
-    return (double)n / (now_s() - start);
+    return (double)n / (cpu_s() - start);
+}
+
+/* Bare verifications per second of this thread's CPU time. */
+static double bare_rate_here(const bare *b, double seconds)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    uint64_t n = 0;
+    double start = cpu_s();
+    double end = start + seconds;
+    while ((n & 63) != 0 || cpu_s() < end) {
+        if (ctx == NULL || !bare_verify_in(ctx, b)) {
+            die("bare ECDSA verify failed");
+        }
+        n++;
+    }
+    EVP_MD_CTX_free(ctx);
+    return (double)n / (cpu_s() - start);
 }
 
 /* The bare side of a receipt: the same signature over the same
@@ -478,7 +505,7 @@ static double receipt_bare_rate(const stmt *s, double seconds, bare *b)
     if (!bare_verify(b)) {
         die("bare receipt signature does not verify");
     }
-    return bare_rate(b, 1, seconds);
+    return bare_rate_here(b, seconds);
 }
 
 int main(void)
@@ -561,7 +588,7 @@ int main(void)
     double mm_r = 0;
     for (int i = 0; i < RECEIPT_RUNS; i++) {
         double m = receipt_rate(s, RECEIPT_SECONDS);
-        double b = bare_rate(&rb, 1, RECEIPT_SECONDS);
+        double b = bare_rate_here(&rb, RECEIPT_SECONDS);
         mm_r = m > mm_r ? m : mm_r;
         bare_r = b > bare_r ? b : bare_r;
     }
