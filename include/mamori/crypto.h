@@ -326,12 +326,22 @@ void mm_sha256_compress_portable(uint32_t state[8], const uint8_t *blocks, size_
  * the compression function. */
 extern const uint32_t mm_sha256_iv[8];
 
+/* SHA-256's round constants (FIPS 180-4 section 4.2.2), for other
+ * implementations of the compression function. */
+extern const uint32_t mm_sha256_k[64];
+
 /*
  * Algorithm facts the layers share (no backend needed).
  */
 
 /* Digest length of a hash alg, or 0 if unknown. */
 size_t mm_hash_len(int32_t hash_alg);
+
+/* True when v, n big-endian bytes, is a scalar of the NIST curve crv
+ * (P-256, P-384, P-521) in [1, order - 1], n being the curve's scalar size
+ * (32, 48, 66): an ECDSA signature's r or s, a private key. False for any
+ * other curve or length. */
+bool mm_ec_scalar_valid(int32_t crv, const uint8_t *v, size_t n);
 
 /* True when key may be used with alg: the key's type and curve (or size)
  * fit the algorithm, and the key is not restricted to another algorithm

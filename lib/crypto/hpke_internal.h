@@ -15,12 +15,11 @@ typedef struct hpke_kem {
     uint16_t id;
     int32_t kty;
     int32_t crv;
-    int32_t hash;         /* the KEM's own HKDF */
-    uint8_t n_secret;     /* Nsecret */
-    uint8_t n_enc;        /* Nenc = Npk */
-    uint8_t n_sk;         /* Nsk */
-    uint8_t dkp_mask;     /* NIST curves: mask of a candidate's first byte; 0 for X25519 and X448 */
-    const uint8_t *order; /* NIST curves: the group order, n_sk bytes big-endian */
+    int32_t hash;     /* the KEM's own HKDF */
+    uint8_t n_secret; /* Nsecret */
+    uint8_t n_enc;    /* Nenc = Npk */
+    uint8_t n_sk;     /* Nsk */
+    uint8_t dkp_mask; /* NIST curves: mask of a candidate's first byte; 0 for X25519 and X448 */
 } hpke_kem;
 
 /* The KEM of id, or NULL. */

@@ -74,16 +74,6 @@ mm_err mm_hpke_deserialize_public_key(const mm_crypto *c, uint16_t kem, mm_bytes
     return e == MM_ERR_INVALID_ARG ? MM_ERR_BAD_KEY : e;
 }
 
-/* sk in [1, n-1] as big-endian numbers of the same length. */
-static bool scalar_in_range(const uint8_t *sk, const uint8_t *order, size_t n)
-{
-    bool zero = true;
-    for (size_t i = 0; i < n; i++) {
-        zero = zero && sk[i] == 0;
-    }
-    return !zero && memcmp(sk, order, n) < 0;
-}
-
 static mm_err import_private(const mm_crypto *c, const hpke_kem *k, const uint8_t *sk, unsigned flags, mm_key *out)
 {
     mm_key_parts parts;
@@ -110,7 +100,7 @@ mm_err mm_hpke_derive_key_pair(const mm_crypto *c, uint16_t kem, mm_bytes ikm, u
     uint8_t sk[MM_EC_COORD_MAX];
     mm_err e = hpke_labeled_extract(&l, mm_bytes_make(NULL, 0), MM_BYTES_LIT("dkp_prk"), &ikm, 1, prk);
     mm_bytes dkp_prk = mm_bytes_make(prk, l.hash_len);
-    if (e == MM_OK && k->order == NULL) {
+    if (e == MM_OK && k->kty == MM_KTY_OKP) {
         /* X25519, X448: any Nsk bytes are a private key (clamped on use). */
         e = hpke_labeled_expand(&l, dkp_prk, MM_BYTES_LIT("sk"), NULL, 0, sk, k->n_sk);
         if (e == MM_OK) {
@@ -128,7 +118,7 @@ mm_err mm_hpke_derive_key_pair(const mm_crypto *c, uint16_t kem, mm_bytes ikm, u
                 break;
             }
             sk[0] &= k->dkp_mask;
-            if (scalar_in_range(sk, k->order, k->n_sk)) {
+            if (mm_ec_scalar_valid(k->crv, sk, k->n_sk)) {
                 e = import_private(c, k, sk, flags, out);
             }
         }

@@ -109,10 +109,7 @@ static mm_err chains_fast(const lms_hash *h, const lms_chain_req *r)
         lane *l = &lanes[k];
         memcpy(l->block, r->I, MM_LMS_I_LEN);
         lms_put_u32(l->block + 16, r->q);
-        l->block[len] = 0x80;
-        memset(l->block + len + 1, 0, 64 - 8 - (len + 1));
-        lms_put_u32(l->block + 56, 0);
-        lms_put_u32(l->block + 60, len * 8);
+        lms_pad_block(l->block, len);
         l->busy = false;
         l->derive = false;
         l->j = 0;
@@ -153,9 +150,7 @@ static mm_err chains_fast(const lms_hash *h, const lms_chain_req *r)
             if (!l->busy) {
                 continue;
             }
-            for (unsigned w = 0; w < n / 4; w++) {
-                lms_put_u32(l->block + OFF_TMP + (size_t)4 * w, st[k][w]);
-            }
+            lms_store_words(l->block + OFF_TMP, st[k], n);
             if (l->derive) {
                 l->derive = false;
             } else {

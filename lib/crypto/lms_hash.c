@@ -18,13 +18,6 @@ static inline void compress(const mm_crypto *c, uint32_t st[8], const uint8_t *b
     c->ops->sha256_compress(c->user, st, blocks, n);
 }
 
-static inline void store_words(uint8_t *out, const uint32_t st[8], unsigned n)
-{
-    for (unsigned i = 0; i < n / 4; i++) {
-        lms_put_u32(out + (size_t)4 * i, st[i]);
-    }
-}
-
 mm_err lms_hash_setup(lms_hash *h, const mm_crypto *c, int32_t alg, uint8_t n)
 {
     if (c == NULL || (alg != MM_ALG_SHA256 && alg != MM_ALG_SHAKE256) || (n != 32 && n != 24)) {
@@ -126,7 +119,7 @@ mm_err lms_h_final(mm_lms_hash_state *s, uint8_t *out)
     lms_put_u32(s->buf + 56, (uint32_t)(bits >> 32));
     lms_put_u32(s->buf + 60, (uint32_t)bits);
     compress(s->crypto, s->state, s->buf, 1);
-    store_words(out, s->state, s->n == 24 ? 24 : 32);
+    lms_store_words(out, s->state, s->n == 24 ? 24 : 32);
     return MM_OK;
 }
 
@@ -175,18 +168,14 @@ mm_err lms_chain(const lms_hash *h, const uint8_t I[MM_LMS_I_LEN], uint32_t q, u
     if (h->fast) {
         /* One block: the message (23 + n <= 55 bytes), 0x80, zeros, and the
          * bit length; only j and tmp change from step to step. */
-        unsigned len = CHAIN_TMP + n;
-        block[len] = 0x80;
-        memset(block + len + 1, 0, 64 - 8 - (len + 1));
-        lms_put_u32(block + 56, 0);
-        lms_put_u32(block + 60, len * 8);
+        lms_pad_block(block, CHAIN_TMP + n);
         const mm_crypto *c = h->crypto;
         for (unsigned j = from; j < to; j++) {
             uint32_t st[8];
             memcpy(st, mm_sha256_iv, sizeof st);
             block[CHAIN_J] = (uint8_t)j;
             compress(c, st, block, 1);
-            store_words(block + CHAIN_TMP, st, n);
+            lms_store_words(block + CHAIN_TMP, st, n);
         }
         memcpy(tmp, block + CHAIN_TMP, n);
         return MM_OK;

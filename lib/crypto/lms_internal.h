@@ -29,6 +29,25 @@ static inline void lms_put_u32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+/* The first n bytes of a SHA-256 state as its digest (n a multiple of 4). */
+static inline void lms_store_words(uint8_t *out, const uint32_t st[8], unsigned n)
+{
+    for (unsigned i = 0; i < n / 4; i++) {
+        lms_put_u32(out + (size_t)4 * i, st[i]);
+    }
+}
+
+/* Pads the message of len <= 55 bytes at the start of block into one
+ * SHA-256 block (FIPS 180-4 section 5.1.1): 0x80, zeros, its length in
+ * bits. */
+static inline void lms_pad_block(uint8_t block[64], unsigned len)
+{
+    block[len] = 0x80;
+    memset(block + len + 1, 0, 64 - 8 - (len + 1));
+    lms_put_u32(block + 56, 0);
+    lms_put_u32(block + 60, len * 8);
+}
+
 static inline uint32_t lms_get_u32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];

@@ -13,7 +13,7 @@ const uint32_t mm_sha256_iv[8] = {
     0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au, 0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
 };
 
-static const uint32_t k256[64] = {
+const uint32_t mm_sha256_k[64] = {
     0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u,
     0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u,
     0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu, 0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau,
@@ -44,7 +44,7 @@ static inline uint32_t load_be32(const uint8_t *p)
 /* One round; the eight working variables rotate by renaming, not moving. */
 #define ROUND(a, b, c, d, e, f, g, h, i, wi)                                                                           \
     do {                                                                                                               \
-        uint32_t t1_ = (h) + S1(e) + CH((e), (f), (g)) + k256[i] + (wi);                                               \
+        uint32_t t1_ = (h) + S1(e) + CH((e), (f), (g)) + mm_sha256_k[i] + (wi);                                        \
         (d) += t1_;                                                                                                    \
         (h) = t1_ + S0(a) + MAJ((a), (b), (c));                                                                        \
     } while (0)
