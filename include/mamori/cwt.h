@@ -62,6 +62,16 @@ typedef struct mm_cwt_claims {
  * (MM_ERR_CBOR_TYPE), duplicate claims (MM_ERR_CBOR_DUP_KEY). */
 MM_NODISCARD mm_err mm_cwt_claims_decode(mm_bytes map, mm_cwt_claims *out);
 
+/* Reads a NumericDate (RFC 8392 section 2), an integer or a float rounded
+ * down, into the int64_t at dst: the reader (mm_cbor_field_fn) of the date
+ * claims of a claims table. A float beyond int64 seconds (or NaN) is
+ * MM_ERR_CBOR_RANGE. */
+MM_NODISCARD mm_err mm_cwt_read_date(mm_cbor_dec *dec, void *dst, void *user);
+
+/* Skips the value of a claim the table does not know: the unknown-label
+ * handler (mm_cbor_unknown_fn) of claims tables that ignore other claims. */
+MM_NODISCARD mm_err mm_cwt_skip_claim(mm_cbor_dec *dec, const mm_cbor_item *key, void *user);
+
 /* Encodes the claims flagged in c->present as a deterministic map, followed
  * by extra claims (label, encoded value) from the caller. */
 MM_NODISCARD mm_err mm_cwt_claims_encode(const mm_cwt_claims *c, const mm_cose_param *extra, size_t n_extra,

@@ -5,8 +5,7 @@
 #include "cose_internal.h"
 #include "mamori/cwt.h"
 
-/* NumericDate: an integer, or a float rounded down (RFC 8392 section 2). */
-static mm_err read_date(mm_cbor_dec *dec, void *dst, void *user)
+mm_err mm_cwt_read_date(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)user;
     mm_cbor_item it;
@@ -50,7 +49,7 @@ static mm_err read_map_raw(mm_cbor_dec *dec, void *dst, void *user)
     return MM_OK;
 }
 
-static mm_err skip_claim(mm_cbor_dec *dec, const mm_cbor_item *key, void *user)
+mm_err mm_cwt_skip_claim(mm_cbor_dec *dec, const mm_cbor_item *key, void *user)
 {
     (void)key;
     (void)user;
@@ -64,10 +63,14 @@ static mm_err skip_claim(mm_cbor_dec *dec, const mm_cbor_item *key, void *user)
 
 /* In the order of the MM_CWT_HAS_* bits. */
 static const mm_cbor_field claim_fields[] = {
-    C(MM_CWT_ISS, MM_CBOR_F_TSTR, iss, NULL),        C(MM_CWT_SUB, MM_CBOR_F_TSTR, sub, NULL),
-    C(MM_CWT_AUD, MM_CBOR_F_TSTR, aud, NULL),        C(MM_CWT_EXP, MM_CBOR_F_CUSTOM, exp, read_date),
-    C(MM_CWT_NBF, MM_CBOR_F_CUSTOM, nbf, read_date), C(MM_CWT_IAT, MM_CBOR_F_CUSTOM, iat, read_date),
-    C(MM_CWT_CTI, MM_CBOR_F_BSTR, cti, NULL),        C(MM_CWT_CNF, MM_CBOR_F_CUSTOM, cnf, read_map_raw),
+    C(MM_CWT_ISS, MM_CBOR_F_TSTR, iss, NULL),
+    C(MM_CWT_SUB, MM_CBOR_F_TSTR, sub, NULL),
+    C(MM_CWT_AUD, MM_CBOR_F_TSTR, aud, NULL),
+    C(MM_CWT_EXP, MM_CBOR_F_CUSTOM, exp, mm_cwt_read_date),
+    C(MM_CWT_NBF, MM_CBOR_F_CUSTOM, nbf, mm_cwt_read_date),
+    C(MM_CWT_IAT, MM_CBOR_F_CUSTOM, iat, mm_cwt_read_date),
+    C(MM_CWT_CTI, MM_CBOR_F_BSTR, cti, NULL),
+    C(MM_CWT_CNF, MM_CBOR_F_CUSTOM, cnf, read_map_raw),
 };
 
 mm_err mm_cwt_claims_decode(mm_bytes map, mm_cwt_claims *out)
@@ -76,7 +79,7 @@ mm_err mm_cwt_claims_decode(mm_bytes map, mm_cwt_claims *out)
     out->map = map;
     mm_cbor_dec d;
     uint64_t present = 0;
-    mm_cbor_map_opts opts = {skip_claim, NULL, 0};
+    mm_cbor_map_opts opts = {mm_cwt_skip_claim, NULL, 0};
     mm_err e = mm_cbor_dec_init(&d, map, MM_CBOR_CHECK_UTF8);
     if (e == MM_OK) {
         e = mm_cbor_decode_map(&d, claim_fields, sizeof claim_fields / sizeof claim_fields[0], out, &present, &opts);

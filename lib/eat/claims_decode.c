@@ -48,6 +48,48 @@ static mm_err take(mm_cbor_dec *dec, const eat_dec_ctx *ctx, void *base, size_t 
     take(dec, ctx, ctx->st != NULL ? (void *)ctx->st->field : NULL, ctx->st != NULL ? ctx->st->field##_cap : 0,        \
          sizeof *ctx->st->field, i, off, slot)
 
+/* The storage array of field: where a list is kept, its room, its entry
+ * size (read_list()'s base, cap and size). */
+#define LIST(field)                                                                                                    \
+    ctx->st != NULL ? (void *)ctx->st->field : NULL, ctx->st != NULL ? ctx->st->field##_cap : 0, sizeof *ctx->st->field
+
+/* Reads one entry of a list into v (zeroed); kept[0..i) are the entries
+ * before it, or kept is NULL when entries are only counted. */
+typedef mm_err (*entry_fn)(mm_cbor_dec *dec, eat_dec_ctx *ctx, void *v, const void *kept, size_t i);
+
+/* [+ entry] (a map { + entry } with map set) into the storage array
+ * base[0..cap) of size-byte entries, each read by fn; *count gets the
+ * number of entries once all are read. */
+static mm_err read_list(mm_cbor_dec *dec, eat_dec_ctx *ctx, bool map, void *base, size_t cap, size_t size, entry_fn fn,
+                        size_t *count)
+{
+    size_t off = mm_cbor_dec_offset(dec);
+    size_t n;
+    if (eat_enter(dec, map, 1, SIZE_MAX, &n) != MM_OK) {
+        return mm_cbor_dec_error(dec, NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        void *slot;
+        union {
+            mm_eat_sueid sueid;
+            mm_eat_dloa dloa;
+            mm_eat_manifest manifest;
+            mm_eat_measres measres;
+            mm_eat_submod submod;
+        } v;
+        memset(&v, 0, sizeof v);
+        if (take(dec, ctx, base, cap, size, i, off, &slot) != MM_OK ||
+            fn(dec, ctx, &v, slot != NULL ? base : NULL, i) != MM_OK) {
+            return mm_cbor_dec_error(dec, NULL);
+        }
+        if (slot != NULL) {
+            memcpy(slot, &v, size);
+        }
+    }
+    *count = n;
+    return mm_cbor_exit(dec);
+}
+
 static mm_err read_map_raw(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)user;
@@ -111,41 +153,38 @@ static mm_err read_hwmodel(mm_cbor_dec *dec, void *dst, void *user)
     return eat_get_bstr_sized(dec, 1, MM_EAT_HWMODEL_MAX, dst);
 }
 
+/* { + text => ueid }: labels compared here (the map engine's duplicate
+ * check does not apply to the caller's labels, and the decoder refuses
+ * duplicates only in deterministic mode). */
+static mm_err sueid_entry(mm_cbor_dec *dec, eat_dec_ctx *ctx, void *v, const void *kept, size_t i)
+{
+    (void)ctx;
+    mm_eat_sueid *e = v;
+    const mm_eat_sueid *before = kept;
+    size_t key_off = mm_cbor_dec_offset(dec);
+    if (get_text(dec, &e->label) != MM_OK ||
+        eat_get_bstr_sized(dec, MM_EAT_UEID_MIN, MM_EAT_UEID_MAX, &e->ueid) != MM_OK) {
+        return mm_cbor_dec_error(dec, NULL);
+    }
+    for (size_t j = 0; before != NULL && j < i; j++) {
+        if (mm_bytes_equal(before[j].label, e->label)) {
+            return eat_fail(dec, MM_ERR_CBOR_DUP_KEY, key_off);
+        }
+    }
+    return MM_OK;
+}
+
 static mm_err read_sueids(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)dst;
     eat_dec_ctx *ctx = user;
-    size_t off = mm_cbor_dec_offset(dec);
-    size_t n;
-    if (eat_enter(dec, true, 1, SIZE_MAX, &n) != MM_OK) {
-        return mm_cbor_dec_error(dec, NULL);
+    size_t n = 0;
+    mm_err e = read_list(dec, ctx, true, LIST(sueids), sueid_entry, &n);
+    if (n != 0) {
+        ctx->out->sueids = ctx->st != NULL ? ctx->st->sueids : NULL;
+        ctx->out->n_sueids = n;
     }
-    /* The map engine's duplicate check does not apply here (labels are the
-     * caller's): the decoder refuses duplicates only in deterministic mode,
-     * so they are compared here. */
-    for (size_t i = 0; i < n; i++) {
-        void *slot;
-        mm_eat_sueid v;
-        if (TAKE(sueids, i, off, &slot) != MM_OK) {
-            return mm_cbor_dec_error(dec, NULL);
-        }
-        size_t key_off = mm_cbor_dec_offset(dec);
-        if (get_text(dec, &v.label) != MM_OK ||
-            eat_get_bstr_sized(dec, MM_EAT_UEID_MIN, MM_EAT_UEID_MAX, &v.ueid) != MM_OK) {
-            return mm_cbor_dec_error(dec, NULL);
-        }
-        if (slot != NULL) {
-            for (size_t j = 0; j < i; j++) {
-                if (mm_bytes_equal(ctx->st->sueids[j].label, v.label)) {
-                    return eat_fail(dec, MM_ERR_CBOR_DUP_KEY, key_off);
-                }
-            }
-            memcpy(slot, &v, sizeof v);
-        }
-    }
-    ctx->out->sueids = ctx->st != NULL ? ctx->st->sueids : NULL;
-    ctx->out->n_sueids = n;
-    return mm_cbor_exit(dec);
+    return e;
 }
 
 static mm_err read_oemid(mm_cbor_dec *dec, void *dst, void *user)
@@ -285,69 +324,57 @@ static mm_err read_profile(mm_cbor_dec *dec, void *dst, void *user)
     return get_text(dec, dst);
 }
 
-/* [+ [registrar: uri, platform: text, ? application: text]] */
+/* [registrar: uri, platform: text, ? application: text] */
+static mm_err dloa_entry(mm_cbor_dec *dec, eat_dec_ctx *ctx, void *v, const void *kept, size_t i)
+{
+    (void)ctx;
+    (void)kept;
+    (void)i;
+    mm_eat_dloa *d = v;
+    size_t parts;
+    if (eat_enter(dec, false, 2, 3, &parts) != MM_OK || get_text(dec, &d->registrar) != MM_OK ||
+        get_text(dec, &d->platform) != MM_OK || (parts == 3 && get_text(dec, &d->application) != MM_OK)) {
+        return mm_cbor_dec_error(dec, NULL);
+    }
+    return mm_cbor_exit(dec);
+}
+
 static mm_err read_dloas(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)dst;
     eat_dec_ctx *ctx = user;
-    size_t off = mm_cbor_dec_offset(dec);
-    size_t n;
-    if (eat_enter(dec, false, 1, SIZE_MAX, &n) != MM_OK) {
-        return mm_cbor_dec_error(dec, NULL);
+    size_t n = 0;
+    mm_err e = read_list(dec, ctx, false, LIST(dloas), dloa_entry, &n);
+    if (n != 0) {
+        ctx->out->dloas = ctx->st != NULL ? ctx->st->dloas : NULL;
+        ctx->out->n_dloas = n;
     }
-    for (size_t i = 0; i < n; i++) {
-        void *slot;
-        mm_eat_dloa v = {{NULL, 0}, {NULL, 0}, {NULL, 0}};
-        size_t parts;
-        if (TAKE(dloas, i, off, &slot) != MM_OK || eat_enter(dec, false, 2, 3, &parts) != MM_OK ||
-            get_text(dec, &v.registrar) != MM_OK || get_text(dec, &v.platform) != MM_OK ||
-            (parts == 3 && get_text(dec, &v.application) != MM_OK) || mm_cbor_exit(dec) != MM_OK) {
-            return mm_cbor_dec_error(dec, NULL);
-        }
-        if (slot != NULL) {
-            memcpy(slot, &v, sizeof v);
-        }
-    }
-    ctx->out->dloas = ctx->st != NULL ? ctx->st->dloas : NULL;
-    ctx->out->n_dloas = n;
-    return mm_cbor_exit(dec);
+    return e;
 }
 
-/* [+ [content-type: uint .le 65535, body: any]] into a storage array. */
-static mm_err read_formats(mm_cbor_dec *dec, eat_dec_ctx *ctx, mm_eat_manifest *base, size_t cap,
-                           const mm_eat_manifest **list, size_t *count)
+/* [content-type: uint .le 65535, body: any] */
+static mm_err format_entry(mm_cbor_dec *dec, eat_dec_ctx *ctx, void *v, const void *kept, size_t i)
 {
-    size_t off = mm_cbor_dec_offset(dec);
-    size_t n;
-    if (eat_enter(dec, false, 1, SIZE_MAX, &n) != MM_OK) {
+    (void)ctx;
+    (void)kept;
+    (void)i;
+    mm_eat_manifest *m = v;
+    size_t parts;
+    uint64_t cf;
+    if (eat_enter(dec, false, 2, 2, &parts) != MM_OK) {
         return mm_cbor_dec_error(dec, NULL);
     }
-    for (size_t i = 0; i < n; i++) {
-        void *slot;
-        mm_eat_manifest v;
-        uint64_t cf;
-        size_t parts;
-        if (take(dec, ctx, base, cap, sizeof(mm_eat_manifest), i, off, &slot) != MM_OK ||
-            eat_enter(dec, false, 2, 2, &parts) != MM_OK) {
-            return mm_cbor_dec_error(dec, NULL);
-        }
-        size_t cf_off = mm_cbor_dec_offset(dec);
-        if (mm_cbor_get_uint(dec, &cf) != MM_OK) {
-            return mm_cbor_dec_error(dec, NULL);
-        }
-        if (cf > 65535) {
-            return eat_fail(dec, MM_ERR_CBOR_RANGE, cf_off);
-        }
-        v.content_type = (uint16_t)cf;
-        if (mm_cbor_get_raw(dec, &v.body) != MM_OK || mm_cbor_exit(dec) != MM_OK) {
-            return mm_cbor_dec_error(dec, NULL);
-        }
-        if (slot != NULL) {
-            memcpy(slot, &v, sizeof v);
-        }
+    size_t cf_off = mm_cbor_dec_offset(dec);
+    if (mm_cbor_get_uint(dec, &cf) != MM_OK) {
+        return mm_cbor_dec_error(dec, NULL);
     }
-    *list = ctx->st != NULL ? base : NULL;
-    *count = n;
+    if (cf > 65535) {
+        return eat_fail(dec, MM_ERR_CBOR_RANGE, cf_off);
+    }
+    m->content_type = (uint16_t)cf;
+    if (mm_cbor_get_raw(dec, &m->body) != MM_OK) {
+        return mm_cbor_dec_error(dec, NULL);
+    }
     return mm_cbor_exit(dec);
 }
 
@@ -355,18 +382,26 @@ static mm_err read_manifests(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)dst;
     eat_dec_ctx *ctx = user;
-    const mm_eat_storage *st = ctx->st;
-    return read_formats(dec, ctx, st != NULL ? st->manifests : NULL, st != NULL ? st->manifests_cap : 0,
-                        &ctx->out->manifests, &ctx->out->n_manifests);
+    size_t n = 0;
+    mm_err e = read_list(dec, ctx, false, LIST(manifests), format_entry, &n);
+    if (n != 0) {
+        ctx->out->manifests = ctx->st != NULL ? ctx->st->manifests : NULL;
+        ctx->out->n_manifests = n;
+    }
+    return e;
 }
 
 static mm_err read_measurements(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)dst;
     eat_dec_ctx *ctx = user;
-    const mm_eat_storage *st = ctx->st;
-    return read_formats(dec, ctx, st != NULL ? st->measurements : NULL, st != NULL ? st->measurements_cap : 0,
-                        &ctx->out->measurements, &ctx->out->n_measurements);
+    size_t n = 0;
+    mm_err e = read_list(dec, ctx, false, LIST(measurements), format_entry, &n);
+    if (n != 0) {
+        ctx->out->measurements = ctx->st != NULL ? ctx->st->measurements : NULL;
+        ctx->out->n_measurements = n;
+    }
+    return e;
 }
 
 /* One measurement-results group: [system: tstr, [+ [id: tstr / bstr,
@@ -415,29 +450,24 @@ static mm_err read_group(mm_cbor_dec *dec, eat_dec_ctx *ctx, mm_eat_measres *g)
     return mm_cbor_exit(dec);
 }
 
+static mm_err measres_entry(mm_cbor_dec *dec, eat_dec_ctx *ctx, void *v, const void *kept, size_t i)
+{
+    (void)kept;
+    (void)i;
+    return read_group(dec, ctx, v);
+}
+
 static mm_err read_measres(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)dst;
     eat_dec_ctx *ctx = user;
-    const mm_eat_storage *st = ctx->st;
-    size_t off = mm_cbor_dec_offset(dec);
-    size_t n;
-    if (eat_enter(dec, false, 1, SIZE_MAX, &n) != MM_OK) {
-        return mm_cbor_dec_error(dec, NULL);
+    size_t n = 0;
+    mm_err e = read_list(dec, ctx, false, LIST(measres), measres_entry, &n);
+    if (n != 0) {
+        ctx->out->measres = ctx->st != NULL ? ctx->st->measres : NULL;
+        ctx->out->n_measres = n;
     }
-    for (size_t i = 0; i < n; i++) {
-        void *slot;
-        mm_eat_measres g;
-        if (TAKE(measres, i, off, &slot) != MM_OK || read_group(dec, ctx, &g) != MM_OK) {
-            return mm_cbor_dec_error(dec, NULL);
-        }
-        if (slot != NULL) {
-            memcpy(slot, &g, sizeof g);
-        }
-    }
-    ctx->out->measres = st != NULL ? st->measres : NULL;
-    ctx->out->n_measres = n;
-    return mm_cbor_exit(dec);
+    return e;
 }
 
 /* One submodule's value: told apart by its CBOR type (section 4.2.18). */
@@ -498,40 +528,35 @@ static mm_err read_submod_value(mm_cbor_dec *dec, eat_dec_ctx *ctx, mm_eat_submo
     }
 }
 
+/* text => Submodule, the labels compared as for sueids. */
+static mm_err submod_entry(mm_cbor_dec *dec, eat_dec_ctx *ctx, void *v, const void *kept, size_t i)
+{
+    mm_eat_submod *sm = v;
+    const mm_eat_submod *before = kept;
+    size_t key_off = mm_cbor_dec_offset(dec);
+    if (get_text(dec, &sm->name) != MM_OK || read_submod_value(dec, ctx, sm) != MM_OK) {
+        return mm_cbor_dec_error(dec, NULL);
+    }
+    for (size_t j = 0; before != NULL && j < i; j++) {
+        if (mm_bytes_equal(before[j].name, sm->name)) {
+            return eat_fail(dec, MM_ERR_CBOR_DUP_KEY, key_off);
+        }
+    }
+    return MM_OK;
+}
+
 /* { + text => Submodule } */
 static mm_err read_submods(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)dst;
     eat_dec_ctx *ctx = user;
-    const mm_eat_storage *st = ctx->st;
-    size_t off = mm_cbor_dec_offset(dec);
-    size_t n;
-    if (eat_enter(dec, true, 1, SIZE_MAX, &n) != MM_OK) {
-        return mm_cbor_dec_error(dec, NULL);
+    size_t n = 0;
+    mm_err e = read_list(dec, ctx, true, LIST(submods), submod_entry, &n);
+    if (n != 0) {
+        ctx->out->submods = ctx->st != NULL ? ctx->st->submods : NULL;
+        ctx->out->n_submods = n;
     }
-    for (size_t i = 0; i < n; i++) {
-        void *slot;
-        mm_eat_submod sm;
-        memset(&sm, 0, sizeof sm);
-        if (TAKE(submods, i, off, &slot) != MM_OK) {
-            return mm_cbor_dec_error(dec, NULL);
-        }
-        size_t key_off = mm_cbor_dec_offset(dec);
-        if (get_text(dec, &sm.name) != MM_OK || read_submod_value(dec, ctx, &sm) != MM_OK) {
-            return mm_cbor_dec_error(dec, NULL);
-        }
-        if (slot != NULL) {
-            for (size_t j = 0; j < i; j++) {
-                if (mm_bytes_equal(st->submods[j].name, sm.name)) {
-                    return eat_fail(dec, MM_ERR_CBOR_DUP_KEY, key_off);
-                }
-            }
-            memcpy(slot, &sm, sizeof sm);
-        }
-    }
-    ctx->out->submods = st != NULL ? st->submods : NULL;
-    ctx->out->n_submods = n;
-    return mm_cbor_exit(dec);
+    return e;
 }
 
 /* A claim the table does not know: kept (or counted) with its label. */

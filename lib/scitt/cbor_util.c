@@ -11,37 +11,11 @@ const uint8_t scitt_entry_head[2] = {0xd2, 0x84}; /* tag 18, an array of four */
  * section 3.4.2): both say seconds since 1970. */
 static mm_err read_date(mm_cbor_dec *dec, void *dst, void *user)
 {
-    (void)user;
     bool tagged;
-    mm_cbor_item it;
-    if (mm_cbor_opt_tag(dec, 1, &tagged) != MM_OK || mm_cbor_peek(dec, &it) != MM_OK) {
+    if (mm_cbor_opt_tag(dec, 1, &tagged) != MM_OK) {
         return mm_cbor_dec_error(dec, NULL);
     }
-    int64_t v;
-    if (it.type == MM_CBOR_FLOAT) {
-        double f;
-        if (mm_cbor_get_float(dec, &f) != MM_OK) {
-            return mm_cbor_dec_error(dec, NULL);
-        }
-        if (!(f >= -9.2e18 && f <= 9.2e18)) {
-            return mm_cbor_dec_fail(dec, MM_ERR_CBOR_RANGE, it.offset);
-        }
-        v = (int64_t)f;
-        if ((double)v > f) {
-            v--;
-        }
-    } else if (mm_cbor_get_int(dec, INT64_MIN, INT64_MAX, &v) != MM_OK) {
-        return mm_cbor_dec_error(dec, NULL);
-    }
-    memcpy(dst, &v, sizeof v);
-    return MM_OK;
-}
-
-static mm_err skip_claim(mm_cbor_dec *dec, const mm_cbor_item *key, void *user)
-{
-    (void)key;
-    (void)user;
-    return mm_cbor_skip(dec);
+    return mm_cwt_read_date(dec, dst, user);
 }
 
 static const mm_cbor_field claim_fields[] = {
@@ -56,7 +30,7 @@ mm_err scitt_claims_decode(mm_bytes map, scitt_claims *out, uint32_t *present)
     *present = 0;
     mm_cbor_dec d;
     uint64_t found = 0;
-    mm_cbor_map_opts opts = {skip_claim, NULL, 0};
+    mm_cbor_map_opts opts = {mm_cwt_skip_claim, NULL, 0};
     mm_err e = mm_cbor_dec_init(&d, map, MM_CBOR_CHECK_UTF8);
     if (e == MM_OK) {
         e = mm_cbor_decode_map(&d, claim_fields, sizeof claim_fields / sizeof claim_fields[0], out, &found, &opts);
@@ -68,6 +42,25 @@ mm_err scitt_claims_decode(mm_bytes map, scitt_claims *out, uint32_t *present)
         *present = ((found & 1u) != 0 ? (uint32_t)MM_SCITT_HAS_ISS : 0u) |
                    ((found & 2u) != 0 ? (uint32_t)MM_SCITT_HAS_SUB : 0u) |
                    ((found & 4u) != 0 ? (uint32_t)MM_SCITT_HAS_IAT : 0u);
+    }
+    return e;
+}
+
+mm_err scitt_header_claims(const mm_cose_headers *h, scitt_claims *c, uint32_t *present)
+{
+    memset(c, 0, sizeof *c);
+    *present = 0;
+    if ((h->present & MM_HDRBIT_CWT_CLAIMS) == 0) {
+        return MM_OK;
+    }
+    if ((h->protected_bits & MM_HDRBIT_CWT_CLAIMS) == 0) {
+        return MM_ERR_CBOR_TYPE;
+    }
+    uint32_t found = 0;
+    mm_err e = scitt_claims_decode(h->cwt_claims, c, &found);
+    if (e == MM_OK) {
+        c->map = h->cwt_claims;
+        *present = MM_SCITT_HAS_CLAIMS | found;
     }
     return e;
 }

@@ -22,30 +22,7 @@ static mm_err hash_entry(const mm_crypto *c, const uint8_t *prefix, const scitt_
         p->payload_item,
         p->signature_item,
     };
-    mm_crypto_ctx ctx;
-    mm_err e = mm_hash_init(c, &ctx, MM_ALG_SHA256);
-    if (e != MM_OK) {
-        return e;
-    }
-    for (size_t i = 0; i < sizeof pieces / sizeof pieces[0] && e == MM_OK; i++) {
-        if (pieces[i].len != 0) {
-            e = mm_hash_update(c, &ctx, pieces[i]);
-        }
-    }
-    if (e != MM_OK) {
-        mm_hash_abort(c, &ctx);
-        return e;
-    }
-    uint8_t digest[MM_HASH_MAX];
-    size_t len = 0;
-    e = mm_hash_final(c, &ctx, digest, &len);
-    if (e == MM_OK && len != MM_MERKLE_HASH_LEN) {
-        e = MM_ERR_PLATFORM;
-    }
-    if (e == MM_OK) {
-        memcpy(out, digest, MM_MERKLE_HASH_LEN);
-    }
-    return e;
+    return scitt_sha256(c, pieces, sizeof pieces / sizeof pieces[0], out);
 }
 
 mm_err mm_scitt_entry_encode(mm_bytes statement, mm_buf *out)

@@ -2,14 +2,13 @@
 /* RFC 9162 section 2.1.1 hashing: leaves, interior nodes, whole trees. */
 #include <string.h>
 
-#include "mamori/merkle.h"
+#include "scitt_internal.h"
 
 /* The two domain-separation prefixes of RFC 9162 section 2.1.1. */
 static const uint8_t leaf_prefix = 0x00;
 static const uint8_t node_prefix = 0x01;
 
-static mm_err hash_parts(const mm_crypto *c, const uint8_t *prefix, mm_bytes a, mm_bytes b,
-                         uint8_t out[MM_MERKLE_HASH_LEN])
+mm_err scitt_sha256(const mm_crypto *c, const mm_bytes *parts, size_t n, uint8_t out[MM_MERKLE_HASH_LEN])
 {
     mm_crypto_ctx ctx;
     uint8_t digest[MM_HASH_MAX];
@@ -18,14 +17,10 @@ static mm_err hash_parts(const mm_crypto *c, const uint8_t *prefix, mm_bytes a, 
     if (e != MM_OK) {
         return e;
     }
-    if (prefix != NULL) {
-        e = mm_hash_update(c, &ctx, mm_bytes_make(prefix, 1));
-    }
-    if (e == MM_OK && a.len != 0) {
-        e = mm_hash_update(c, &ctx, a);
-    }
-    if (e == MM_OK && b.len != 0) {
-        e = mm_hash_update(c, &ctx, b);
+    for (size_t i = 0; i < n && e == MM_OK; i++) {
+        if (parts[i].len != 0) {
+            e = mm_hash_update(c, &ctx, parts[i]);
+        }
     }
     if (e != MM_OK) {
         mm_hash_abort(c, &ctx);
@@ -46,7 +41,8 @@ mm_err mm_merkle_leaf_hash(const mm_crypto *c, mm_bytes entry, uint8_t out[MM_ME
     if (out == NULL || (entry.ptr == NULL && entry.len != 0)) {
         return MM_ERR_INVALID_ARG;
     }
-    return hash_parts(c, &leaf_prefix, entry, mm_bytes_make(NULL, 0), out);
+    const mm_bytes parts[] = {mm_bytes_make(&leaf_prefix, 1), entry};
+    return scitt_sha256(c, parts, 2, out);
 }
 
 /* A node's 65 bytes fit two SHA-256 blocks: padded here and run through the
@@ -87,8 +83,9 @@ mm_err mm_merkle_node_hash(const mm_crypto *c, const uint8_t left[MM_MERKLE_HASH
     if (e != MM_ERR_UNSUPPORTED) {
         return e;
     }
-    return hash_parts(c, &node_prefix, mm_bytes_make(left, MM_MERKLE_HASH_LEN),
-                      mm_bytes_make(right, MM_MERKLE_HASH_LEN), out);
+    const mm_bytes parts[] = {mm_bytes_make(&node_prefix, 1), mm_bytes_make(left, MM_MERKLE_HASH_LEN),
+                              mm_bytes_make(right, MM_MERKLE_HASH_LEN)};
+    return scitt_sha256(c, parts, 3, out);
 }
 
 /* The right edge of the tree over the leaves seen so far (a "compact range"):
@@ -102,7 +99,7 @@ mm_err mm_merkle_root(const mm_crypto *c, const uint8_t (*leaves)[MM_MERKLE_HASH
         return MM_ERR_INVALID_ARG;
     }
     if (n == 0) {
-        return hash_parts(c, NULL, mm_bytes_make(NULL, 0), mm_bytes_make(NULL, 0), root);
+        return scitt_sha256(c, NULL, 0, root); /* the empty tree: the hash of nothing */
     }
     uint8_t stack[64][MM_MERKLE_HASH_LEN];
     unsigned top = 0;

@@ -294,20 +294,17 @@ mm_err mm_scitt_receipt_decode(mm_bytes in, mm_scitt_receipt *out, size_t *err_o
         return fail_at(MM_ERR_CBOR_TYPE, in, v, err_off);
     }
     /* CWT claims, when present: protected, as for statements. */
-    if ((h->present & MM_HDRBIT_CWT_CLAIMS) != 0) {
-        scitt_claims c;
-        uint32_t cp = 0;
-        e = (h->protected_bits & MM_HDRBIT_CWT_CLAIMS) == 0 ? MM_ERR_CBOR_TYPE
-                                                            : scitt_claims_decode(h->cwt_claims, &c, &cp);
-        if (e != MM_OK) {
-            return fail_at(e, in, h->cwt_claims, err_off);
-        }
-        out->claims = h->cwt_claims;
-        out->iss = c.iss;
-        out->sub = c.sub;
-        out->iat = c.iat;
-        out->present |= MM_SCITT_HAS_CLAIMS | cp;
+    scitt_claims c;
+    uint32_t cp = 0;
+    e = scitt_header_claims(h, &c, &cp);
+    if (e != MM_OK) {
+        return fail_at(e, in, h->cwt_claims, err_off);
     }
+    out->claims = c.map;
+    out->iss = c.iss;
+    out->sub = c.sub;
+    out->iat = c.iat;
+    out->present |= cp;
     /* vdp: unprotected, a map of proofs. */
     e = mm_cose_header_find(h, MM_SCITT_HDR_VDP, &v, &prot);
     if (e != MM_OK) {
@@ -385,31 +382,8 @@ static mm_err walk_rfc_path(mm_merkle_walk *w, mm_bytes path, uint8_t root[MM_ME
 
 static mm_err sha256_parts(const mm_crypto *c, mm_bytes a, mm_bytes b, mm_bytes d3, uint8_t out[MM_MERKLE_HASH_LEN])
 {
-    mm_crypto_ctx ctx;
-    uint8_t digest[MM_HASH_MAX];
-    size_t len = 0;
-    mm_err e = mm_hash_init(c, &ctx, MM_ALG_SHA256);
-    if (e != MM_OK) {
-        return e;
-    }
     const mm_bytes parts[3] = {a, b, d3};
-    for (size_t i = 0; i < 3 && e == MM_OK; i++) {
-        if (parts[i].len != 0) {
-            e = mm_hash_update(c, &ctx, parts[i]);
-        }
-    }
-    if (e != MM_OK) {
-        mm_hash_abort(c, &ctx);
-        return e;
-    }
-    e = mm_hash_final(c, &ctx, digest, &len);
-    if (e == MM_OK) {
-        e = len == MM_MERKLE_HASH_LEN ? MM_OK : MM_ERR_PLATFORM;
-    }
-    if (e == MM_OK) {
-        memcpy(out, digest, MM_MERKLE_HASH_LEN);
-    }
-    return e;
+    return scitt_sha256(c, parts, 3, out);
 }
 
 /* The CCF root: the leaf from its components, then the path upwards, each

@@ -5,10 +5,12 @@
 
 #include <string.h>
 
+#include "mamori/cwt.h"
 #include "mamori/scitt.h"
 
 /* CWT claims as statements and receipts use them. */
 typedef struct scitt_claims {
+    mm_bytes map; /* the encoded claims (scitt_header_claims()) */
     mm_bytes iss;
     mm_bytes sub;
     int64_t iat;
@@ -19,6 +21,12 @@ typedef struct scitt_claims {
  * wild write); other claims, with int or text labels, are skipped.
  * *present gets MM_SCITT_HAS_ISS, _SUB and _IAT. */
 mm_err scitt_claims_decode(mm_bytes map, scitt_claims *out, uint32_t *present);
+
+/* The CWT claims header of a statement or receipt, when it has one: in the
+ * protected bucket only (architecture section 6: claims nobody signed are
+ * not the issuer's; MM_ERR_CBOR_TYPE otherwise), decoded into *c; *present
+ * gets MM_SCITT_HAS_CLAIMS and the claims found (0 when there is none). */
+mm_err scitt_header_claims(const mm_cose_headers *h, scitt_claims *c, uint32_t *present);
 
 /* Encodes {1: iss, 2: sub, 6: iat} (each when given) into buf; *out views
  * the result. MM_ERR_TOO_LARGE when it does not fit. */
@@ -40,6 +48,10 @@ typedef struct scitt_parts {
 
 /* Validates statement as a COSE_Sign1 and splits it into its parts. */
 mm_err scitt_split(mm_bytes statement, scitt_parts *parts);
+
+/* The SHA-256 of parts[0..n) joined (empty parts skipped): leaves, nodes,
+ * entries and CCF's tree. */
+mm_err scitt_sha256(const mm_crypto *c, const mm_bytes *parts, size_t n, uint8_t out[MM_MERKLE_HASH_LEN]);
 
 /* The frame of an entry: tag 18 and an array of four. */
 extern const uint8_t scitt_entry_head[2];

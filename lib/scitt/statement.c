@@ -127,24 +127,18 @@ mm_err mm_scitt_statement_decode(mm_bytes in, mm_scitt_statement *out, size_t *e
     }
 
     /* CWT claims: protected only (RFC 9597 section 2 allows either bucket;
-     * the architecture, section 6, requires the protected one, and claims
-     * nobody signed must not be read as the issuer's). */
-    if ((h->present & MM_HDRBIT_CWT_CLAIMS) != 0) {
-        if ((h->protected_bits & MM_HDRBIT_CWT_CLAIMS) == 0) {
-            return fail_at(MM_ERR_CBOR_TYPE, in, h->cwt_claims, err_off);
-        }
-        scitt_claims c;
-        uint32_t cp = 0;
-        e = scitt_claims_decode(h->cwt_claims, &c, &cp);
-        if (e != MM_OK) {
-            return fail_at(e, in, h->cwt_claims, err_off);
-        }
-        out->claims = h->cwt_claims;
-        out->iss = c.iss;
-        out->sub = c.sub;
-        out->iat = c.iat;
-        p |= MM_SCITT_HAS_CLAIMS | cp;
+     * the architecture, section 6, requires the protected one). */
+    scitt_claims c;
+    uint32_t cp = 0;
+    e = scitt_header_claims(h, &c, &cp);
+    if (e != MM_OK) {
+        return fail_at(e, in, h->cwt_claims, err_off);
     }
+    out->claims = c.map;
+    out->iss = c.iss;
+    out->sub = c.sub;
+    out->iat = c.iat;
+    p |= cp;
 
     /* The hash envelope's parameters, protected only. */
     mm_bytes v;
