@@ -385,6 +385,166 @@ bool mm_cbor_utf8_valid(const uint8_t *p, size_t n);
 MM_NODISCARD mm_err mm_cbor_check(mm_bytes in, unsigned flags, size_t *err_off);
 
 /*
+ * Flat reads.
+ *
+ * For protocol code whose grammar names the type of every item it reads
+ * (SUIT manifests and command sequences): heads are read one at a time from
+ * a bounded cursor, with no container stack and no item struct, so that a
+ * small integer costs a few instructions. The grammar, not the reader,
+ * counts the items of arrays and maps and knows where each item ends; the
+ * caller checks that the input ends where its grammar does
+ * (mm_cbor_flat_finish()). A string's content is skipped with its head.
+ *
+ * Each head is checked as the decoder checks it, with the decoder's error
+ * codes: inside the input (at its very end: MM_ERR_CBOR_NO_ITEM when nothing
+ * was read yet, else MM_ERR_TRUNCATED), no reserved additional information,
+ * no break, no indefinite length (MM_ERR_CBOR_INDEF: flat reads have none),
+ * no two-byte simple value below 32, a string's content inside the input, an
+ * array's or map's count no larger than the bytes left, a tag followed by
+ * something; with MM_CBOR_PREFERRED or MM_CBOR_DETERMINISTIC the shortest
+ * head and float and preferred bignums; with MM_CBOR_CHECK_UTF8 valid text.
+ * The key order of deterministic maps is checked by mm_cbor_flat_value().
+ * Errors are sticky: the first is recorded with the offset of its head, and
+ * every later read returns it.
+ */
+typedef struct mm_cbor_flat {
+    const uint8_t *base; /* start of the input: offsets count from here */
+    const uint8_t *pos;  /* next head */
+    const uint8_t *end;  /* end of the input (the current position after an error) */
+    unsigned flags;      /* MM_CBOR_PREFERRED, MM_CBOR_DETERMINISTIC, MM_CBOR_CHECK_UTF8 */
+    mm_err err;
+    uint32_t err_off;
+} mm_cbor_flat;
+
+/* One head, as a flat read returns it. */
+typedef struct mm_cbor_head {
+    mm_cbor_type type;  /* as for mm_cbor_item */
+    uint64_t arg;       /* value, length, count, tag number, simple value; a float's encoded bits */
+    const uint8_t *str; /* strings: the content, arg bytes */
+} mm_cbor_head;
+
+/* The keys of a deterministic map being read: the caller sets key to the
+ * position of each key before reading it (mm_cbor_flat_key()); prev is
+ * NULL before the first. */
+typedef struct mm_cbor_flat_keys {
+    const uint8_t *key;
+    const uint8_t *prev;
+    size_t prev_len;
+} mm_cbor_flat_keys;
+
+/* Starts flat reads of in. Errors (also recorded): MM_ERR_INVALID_ARG for a
+ * NULL pointer with a length or a flag other than those above,
+ * MM_ERR_TOO_LARGE for 4 GiB or more. */
+mm_err mm_cbor_flat_init(mm_cbor_flat *r, mm_bytes in, unsigned flags);
+
+/* Records err at offset as the sticky error (unless one is recorded) and
+ * returns the sticky error. */
+mm_err mm_cbor_flat_fail(mm_cbor_flat *r, mm_err err, size_t offset);
+
+/* The general path of mm_cbor_flat_next() and mm_cbor_flat_value()
+ * (internal; keys is NULL but for a map's value). */
+mm_err mm_cbor_internal_flat(mm_cbor_flat *r, mm_cbor_head *h, mm_cbor_flat_keys *keys);
+
+/* Reads the next head (and skips a string's content). Inline: the common
+ * heads (integers, short strings, small counts) never leave it. */
+MM_NODISCARD static inline mm_err mm_cbor_flat_next(mm_cbor_flat *r, mm_cbor_head *h)
+{
+    const uint8_t *p = r->pos;
+    const uint8_t *end = r->end;
+    if (p < end) {
+        unsigned ib = *p;
+        unsigned mt = ib >> 5;
+        uint64_t arg = ib & 31u;
+        const uint8_t *q = p + 1;
+        if (arg >= 24) {
+            /* One-byte arguments: the common longer head (labels and
+             * commands from 24 up, digests' 32 bytes). */
+            if (arg != 24 || mt == 7u || q >= end ||
+                (q[0] < 24 && (r->flags & (MM_CBOR_DETERMINISTIC | MM_CBOR_PREFERRED)) != 0)) {
+                return mm_cbor_internal_flat(r, h, NULL);
+            }
+            arg = *q++;
+        }
+        size_t left = (size_t)(end - q);
+        switch (mt) {
+        case 0u:
+        case 1u:
+            break;
+        case 2u:
+            if (arg > left) {
+                return mm_cbor_internal_flat(r, h, NULL);
+            }
+            h->str = q;
+            q += arg;
+            break;
+        case 4u:
+        case 5u:
+            if (arg > (mt == 4u ? left : left / 2)) {
+                return mm_cbor_internal_flat(r, h, NULL);
+            }
+            break;
+        case 7u: /* false, true, null, undefined; other simple values the long way */
+            if (arg < 20 || arg > 23) {
+                return mm_cbor_internal_flat(r, h, NULL);
+            }
+            mt = MM_CBOR_FALSE + (unsigned)(arg - 20);
+            break;
+        default: /* text (UTF-8 checks), tags (bignums) */
+            return mm_cbor_internal_flat(r, h, NULL);
+        }
+        h->type = (mm_cbor_type)mt;
+        h->arg = arg;
+        r->pos = q;
+        return MM_OK;
+    }
+    return mm_cbor_internal_flat(r, h, NULL);
+}
+
+/* Reads a map key (as mm_cbor_flat_next()), noting where it starts for the
+ * order check of mm_cbor_flat_value(). */
+MM_NODISCARD static inline mm_err mm_cbor_flat_key(mm_cbor_flat *r, mm_cbor_flat_keys *keys, mm_cbor_head *h)
+{
+    keys->key = r->pos;
+    return mm_cbor_flat_next(r, h);
+}
+
+/* Reads the first head of a map's value. With MM_CBOR_DETERMINISTIC the key
+ * just read (from keys->key up to here) must sort after the previous one
+ * (MM_ERR_CBOR_UNSORTED, or MM_ERR_CBOR_DUP_KEY when equal, at the key),
+ * checked where the decoder checks it: once the value's head is parsed. */
+MM_NODISCARD mm_err mm_cbor_flat_value(mm_cbor_flat *r, mm_cbor_flat_keys *keys, mm_cbor_head *h);
+
+/* Looks at the next head without reading it or recording anything, as
+ * mm_cbor_peek() does: only the head itself and a definite string's bounds
+ * are checked (MM_ERR_CBOR_NO_ITEM / MM_ERR_TRUNCATED at the end). Lets a
+ * grammar refuse an item of the wrong type before reading it whole. */
+MM_NODISCARD mm_err mm_cbor_flat_peek(const mm_cbor_flat *r, mm_cbor_head *h);
+
+/* The offset of the next head. */
+static inline size_t mm_cbor_flat_offset(const mm_cbor_flat *r) { return (size_t)(r->pos - r->base); }
+
+/* The sticky error (MM_OK if none) and its offset (may be NULL). */
+static inline mm_err mm_cbor_flat_error(const mm_cbor_flat *r, size_t *offset)
+{
+    if (offset != NULL) {
+        *offset = r->err_off;
+    }
+    return r->err;
+}
+
+/* Skips the next item whole (containers and tags with their content),
+ * checking every head. depth is the nesting level the item sits at; a
+ * container or tag it would open beyond max_depth (at most
+ * MM_CBOR_MAX_NESTING) is refused with MM_ERR_NESTING, as the decoder does
+ * at that depth. No recursion. */
+MM_NODISCARD mm_err mm_cbor_flat_skip(mm_cbor_flat *r, unsigned depth, unsigned max_depth);
+
+/* Ends flat reads: the sticky error; MM_ERR_CBOR_TRAILING when bytes are
+ * left after what was read (MM_ERR_CBOR_ITEMS_LEFT when nothing was read,
+ * MM_ERR_CBOR_NO_ITEM for an empty input). */
+MM_NODISCARD mm_err mm_cbor_flat_finish(mm_cbor_flat *r);
+
+/*
  * Table-driven map decoding: one engine for COSE headers, SUIT parameters,
  * EAT claims and TEEP messages. Each field names its label, how to decode the
  * value and where to store it in the caller's struct. Duplicate labels are

@@ -515,9 +515,9 @@ typedef struct mm_suit_processor {
     int32_t measured_alg; /* what the last image match measured, for reports */
     uint8_t measured_len;
     uint8_t measured[MM_HASH_MAX];
-    mm_cbor_dec dec;                          /* decoding scratch: checks, digests, lookups */
-    mm_cbor_dec seq[MM_SUIT_MAX_NESTING + 1]; /* the command sequence running at each nesting level */
-    mm_cbor_enc rep;                          /* the report being written */
+    mm_cbor_dec dec;                           /* decoding scratch: the envelope, authentication, lookups */
+    mm_cbor_flat seq[MM_SUIT_MAX_NESTING + 1]; /* the command sequence read at each nesting level */
+    mm_cbor_enc rep;                           /* the report being written */
     mm_crypto_ctx hash;
     union {
         mm_cose_sign1 sign1;

@@ -262,8 +262,12 @@ mm_err mm_cbor_put_raw(mm_cbor_enc *enc, mm_bytes item)
         return enc->err;
     }
     /* The encoder's own output must stay well-formed and definite (map sorting
-     * re-reads it), so a raw item is checked before it is copied. */
-    if (item.ptr == NULL || mm_cbor_check(item, 0, NULL) != MM_OK) {
+     * re-reads it), so a raw item is checked before it is copied: as
+     * mm_cbor_check(item, 0) would, with flat reads (records of reports are
+     * written this way, one small item after another). */
+    mm_cbor_flat r;
+    if (item.ptr == NULL || mm_cbor_flat_init(&r, item, 0) != MM_OK ||
+        mm_cbor_flat_skip(&r, 0, MM_CBOR_DEFAULT_NESTING) != MM_OK || mm_cbor_flat_finish(&r) != MM_OK) {
         return set_err(enc, MM_ERR_INVALID_ARG);
     }
     emit(enc, item.ptr, item.len);

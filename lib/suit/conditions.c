@@ -59,7 +59,9 @@ static mm_err image_matches(mm_suit_processor *p, uint32_t comp, bool *match)
         return e;
     }
     mm_suit_digest want;
-    if (suit_dec_init(&p->dec, pr->image_digest, 0) != MM_OK || suit_read_digest(&p->dec, &want) != MM_OK) {
+    mm_cbor_flat r;
+    suit_flat_init(&r, pr->image_digest);
+    if (suit_read_digest(&r, &want) != MM_OK) {
         return MM_ERR_TRUNCATED;
     }
     uint8_t got[MM_HASH_MAX];

@@ -21,46 +21,59 @@ static bool digest_alg_supported(int64_t alg)
     return alg == MM_ALG_SHA256 || alg == MM_ALG_SHA384 || alg == MM_ALG_SHA512;
 }
 
-mm_err suit_read_digest(mm_cbor_dec *d, mm_suit_digest *out)
+mm_err suit_read_digest_rest(mm_cbor_flat *r, const mm_cbor_head *arr, const uint8_t *at, mm_suit_digest *out)
 {
-    mm_cbor_item arr;
-    mm_cbor_item alg;
-    if (suit_next(d, &arr) != MM_OK) {
-        return d->err;
-    }
-    if (arr.type != MM_CBOR_ARRAY || arr.arg != 2) {
+    if (arr->type != MM_CBOR_ARRAY || arr->arg != 2) {
         /* $$SUIT_Digest-extensions: none is defined, so none is understood. */
-        mm_err e = arr.type != MM_CBOR_ARRAY ? MM_ERR_CBOR_TYPE
-                   : arr.arg < 2             ? MM_ERR_MISSING_FIELD
-                                             : MM_ERR_UNSUPPORTED;
-        return mm_cbor_dec_fail(d, e, arr.offset);
+        mm_err e = arr->type != MM_CBOR_ARRAY ? MM_ERR_CBOR_TYPE
+                   : arr->arg < 2             ? MM_ERR_MISSING_FIELD
+                                              : MM_ERR_UNSUPPORTED;
+        return mm_cbor_flat_fail(r, e, (size_t)(at - r->base));
     }
-    if (suit_next(d, &alg) != MM_OK || suit_next(d, &arr) != MM_OK) {
-        return d->err;
+    mm_cbor_head alg;
+    mm_cbor_head bytes;
+    const uint8_t *alg_at = r->pos;
+    if (mm_cbor_flat_next(r, &alg) != MM_OK) {
+        return r->err;
     }
-    if ((alg.type != MM_CBOR_UINT && alg.type != MM_CBOR_NINT) || arr.type != MM_CBOR_BSTR) {
-        return mm_cbor_dec_fail(d, MM_ERR_CBOR_TYPE, arr.type != MM_CBOR_BSTR ? arr.offset : alg.offset);
+    const uint8_t *bytes_at = r->pos;
+    if (mm_cbor_flat_next(r, &bytes) != MM_OK) {
+        return r->err;
+    }
+    if ((alg.type != MM_CBOR_UINT && alg.type != MM_CBOR_NINT) || bytes.type != MM_CBOR_BSTR) {
+        return mm_cbor_flat_fail(r, MM_ERR_CBOR_TYPE,
+                                 (size_t)((bytes.type != MM_CBOR_BSTR ? bytes_at : alg_at) - r->base));
     }
     int64_t id = alg.arg > INT32_MAX ? INT64_MIN : alg.type == MM_CBOR_UINT ? (int64_t)alg.arg : -1 - (int64_t)alg.arg;
     if (!digest_alg_supported(id)) {
-        return mm_cbor_dec_fail(d, MM_ERR_UNSUPPORTED_ALG, alg.offset);
+        return mm_cbor_flat_fail(r, MM_ERR_UNSUPPORTED_ALG, (size_t)(alg_at - r->base));
     }
     out->alg = (int32_t)id;
-    out->bytes = arr.str;
+    out->bytes = mm_bytes_make(bytes.str, (size_t)bytes.arg);
     if (out->bytes.len != mm_hash_len(out->alg)) {
-        return mm_cbor_dec_fail(d, MM_ERR_CBOR_RANGE, arr.offset);
+        return mm_cbor_flat_fail(r, MM_ERR_CBOR_RANGE, (size_t)(bytes_at - r->base));
     }
     return MM_OK;
 }
 
+mm_err suit_read_digest(mm_cbor_flat *r, mm_suit_digest *out)
+{
+    mm_cbor_head arr;
+    const uint8_t *at = r->pos;
+    if (mm_cbor_flat_next(r, &arr) != MM_OK) {
+        return r->err;
+    }
+    return suit_read_digest_rest(r, &arr, at, out);
+}
+
 mm_err mm_suit_digest_decode(mm_bytes encoded, mm_suit_digest *out)
 {
-    mm_cbor_dec d;
+    mm_cbor_flat r;
     memset(out, 0, sizeof *out);
-    if (suit_dec_init(&d, encoded, SUIT_DEC_FLAGS) == MM_OK) {
-        (void)suit_read_digest(&d, out); /* its error is the decoder's sticky one */
+    if (mm_cbor_flat_init(&r, encoded, SUIT_DEC_FLAGS) == MM_OK) {
+        (void)suit_read_digest(&r, out); /* its error is the reader's sticky one */
     }
-    mm_err e = mm_cbor_dec_finish(&d);
+    mm_err e = mm_cbor_flat_finish(&r);
     if (e != MM_OK) {
         memset(out, 0, sizeof *out);
     }

@@ -8,24 +8,24 @@
  */
 #include "processor.h"
 
-/* Checks one value (already read with mm_cbor_next(); *tag is the tag
- * number in front of it, or 0). On failure *at is where it went wrong. */
-typedef mm_err (*param_check_fn)(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at);
+/* Checks one value (its head already read; tag is the tag number in front
+ * of it, or 0). *at is where the value is; on failure, where it went wrong. */
+typedef mm_err (*param_check_fn)(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at);
 
 /* RFC 9090 relative OID under the IANA PEN arc (tag 112), or a UUID. */
 #define TAG_PEN 112
 
-static mm_err check_uuid(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+static mm_err check_uuid(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at)
 {
     (void)p;
     (void)at;
     if (tag != 0 || v->type != MM_CBOR_BSTR) {
         return MM_ERR_CBOR_TYPE;
     }
-    return v->str.len == 16 ? MM_OK : MM_ERR_CBOR_RANGE;
+    return v->arg == 16 ? MM_OK : MM_ERR_CBOR_RANGE;
 }
 
-static mm_err check_vendor(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+static mm_err check_vendor(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at)
 {
     if (tag == 0) {
         return check_uuid(p, v, tag, at);
@@ -33,22 +33,22 @@ static mm_err check_vendor(mm_suit_processor *p, const mm_cbor_item *v, uint64_t
     if (tag != TAG_PEN || v->type != MM_CBOR_BSTR) {
         return MM_ERR_CBOR_TYPE;
     }
-    return v->str.len != 0 ? MM_OK : MM_ERR_CBOR_RANGE;
+    return v->arg != 0 ? MM_OK : MM_ERR_CBOR_RANGE;
 }
 
 /* A URI: text, checked as UTF-8 here (sequences are read without the
  * decoder's UTF-8 check, which would slow every item down). */
-static mm_err check_uri(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+static mm_err check_uri(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at)
 {
     (void)p;
     (void)at;
     if (tag != 0 || v->type != MM_CBOR_TSTR) {
         return MM_ERR_CBOR_TYPE;
     }
-    return mm_cbor_utf8_valid(v->str.ptr, v->str.len) ? MM_OK : MM_ERR_CBOR_BAD_UTF8;
+    return mm_cbor_utf8_valid(v->str, (size_t)v->arg) ? MM_OK : MM_ERR_CBOR_BAD_UTF8;
 }
 
-static mm_err check_source(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+static mm_err check_source(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at)
 {
     (void)at;
     if (tag != 0 || v->type != MM_CBOR_UINT) {
@@ -58,15 +58,15 @@ static mm_err check_source(mm_suit_processor *p, const mm_cbor_item *v, uint64_t
 }
 
 /* A bstr holding one item, read by fn with the scratch decoder; *at is the
- * failing byte inside. */
-static mm_err check_wrapped(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at,
+ * failing byte inside. For the update-management values, which are rare. */
+static mm_err check_wrapped(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at,
                             mm_err (*fn)(mm_cbor_dec *d))
 {
     if (tag != 0 || v->type != MM_CBOR_BSTR) {
         return MM_ERR_CBOR_TYPE;
     }
     mm_cbor_dec *d = &p->dec;
-    mm_err e = suit_dec_init(d, v->str, SUIT_SEQ_FLAGS);
+    mm_err e = suit_dec_init(d, mm_bytes_make(v->str, (size_t)v->arg), SUIT_SEQ_FLAGS);
     if (e == MM_OK) {
         (void)fn(d); /* its error is the decoder's sticky one */
         e = mm_cbor_dec_finish(d);
@@ -74,20 +74,27 @@ static mm_err check_wrapped(mm_suit_processor *p, const mm_cbor_item *v, uint64_
     if (e != MM_OK) {
         size_t off = 0;
         mm_cbor_dec_error(d, &off);
-        *at = v->str.ptr + off;
+        *at = v->str + off;
     }
     return e;
 }
 
-static mm_err read_digest(mm_cbor_dec *d)
+/* An image digest: a bstr holding exactly one SUIT_Digest, read flat. */
+static mm_err check_digest(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at)
 {
+    (void)p;
+    if (tag != 0 || v->type != MM_CBOR_BSTR) {
+        return MM_ERR_CBOR_TYPE;
+    }
+    mm_cbor_flat r;
     mm_suit_digest dg;
-    return suit_read_digest(d, &dg);
-}
-
-static mm_err check_digest(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
-{
-    return check_wrapped(p, v, tag, at, read_digest);
+    suit_flat_init(&r, mm_bytes_make(v->str, (size_t)v->arg));
+    (void)suit_read_digest(&r, &dg); /* its error is the reader's sticky one */
+    mm_err e = mm_cbor_flat_finish(&r);
+    if (e != MM_OK) {
+        *at = v->str + r.err_off;
+    }
+    return e;
 }
 
 /* [comparison type 1..5, [+ int]] at the decoder's position. */
@@ -128,7 +135,7 @@ static mm_err read_version(mm_cbor_dec *d)
     return read_version_match(d, &type, parts, &n);
 }
 
-static mm_err check_version(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+static mm_err check_version(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at)
 {
     return check_wrapped(p, v, tag, at, read_version);
 }
@@ -206,7 +213,7 @@ static mm_err read_wait(mm_cbor_dec *d)
     return read_wait_map(d, &w);
 }
 
-static mm_err check_wait(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+static mm_err check_wait(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at)
 {
     return check_wrapped(p, v, tag, at, read_wait);
 }
@@ -320,38 +327,15 @@ static mm_err read_metadata(mm_cbor_dec *d)
     return MM_OK;
 }
 
-static mm_err check_metadata(mm_suit_processor *p, const mm_cbor_item *v, uint64_t tag, const uint8_t **at)
+static mm_err check_metadata(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at)
 {
     return check_wrapped(p, v, tag, at, read_metadata);
 }
 
 /*
- * The one list of parameters: table bit, label, how the value is stored
- * (which also says its CBOR type), where, and the function that checks what
- * the type alone does not. Every table below is made from it.
+ * The parameter table, made from SUIT_PARAMS (processor.h).
  */
 enum { ST_U64, ST_I64, ST_BOOL, ST_VIEW, ST_VENDOR };
-
-#define SUIT_PARAMS(X)                                                                                                 \
-    X(0, MM_SUIT_PARAM_VENDOR_ID, ST_VENDOR, vendor_id, check_vendor)                                                  \
-    X(1, MM_SUIT_PARAM_CLASS_ID, ST_VIEW, class_id, check_uuid)                                                        \
-    X(2, MM_SUIT_PARAM_IMAGE_DIGEST, ST_VIEW, image_digest, check_digest)                                              \
-    X(3, MM_SUIT_PARAM_USE_BEFORE, ST_U64, use_before, NULL)                                                           \
-    X(4, MM_SUIT_PARAM_COMPONENT_SLOT, ST_U64, slot, NULL)                                                             \
-    X(5, MM_SUIT_PARAM_STRICT_ORDER, ST_BOOL, strict_order, NULL)                                                      \
-    X(6, MM_SUIT_PARAM_SOFT_FAILURE, ST_BOOL, soft_failure, NULL)                                                      \
-    X(7, MM_SUIT_PARAM_IMAGE_SIZE, ST_U64, image_size, NULL)                                                           \
-    X(8, MM_SUIT_PARAM_CONTENT, ST_VIEW, content, NULL)                                                                \
-    X(9, MM_SUIT_PARAM_URI, ST_VIEW, uri, check_uri)                                                                   \
-    X(10, MM_SUIT_PARAM_SOURCE_COMPONENT, ST_U64, source, check_source)                                                \
-    X(11, MM_SUIT_PARAM_INVOKE_ARGS, ST_VIEW, invoke_args, NULL)                                                       \
-    X(12, MM_SUIT_PARAM_DEVICE_ID, ST_VIEW, device_id, check_uuid)                                                     \
-    X(13, MM_SUIT_PARAM_FETCH_ARGS, ST_VIEW, fetch_args, NULL)                                                         \
-    X(14, MM_SUIT_PARAM_MINIMUM_BATTERY, ST_U64, minimum_battery, NULL)                                                \
-    X(15, MM_SUIT_PARAM_UPDATE_PRIORITY, ST_I64, priority, NULL)                                                       \
-    X(16, MM_SUIT_PARAM_VERSION, ST_VIEW, version, check_version)                                                      \
-    X(17, MM_SUIT_PARAM_WAIT_INFO, ST_VIEW, wait_info, check_wait)                                                     \
-    X(18, MM_SUIT_PARAM_COMPONENT_METADATA, ST_VIEW, metadata, check_metadata)
 
 typedef struct param_def {
     int64_t label;
@@ -361,25 +345,13 @@ typedef struct param_def {
 } param_def;
 
 #define DEF(bit, label, store, field, check) [bit] = {label, offsetof(mm_suit_params, field), store, check},
-#define BIT(bit, label, store, field, check)                                                                           \
-    case label:                                                                                                        \
-        return bit;
 
 /* A parameter's bit in mm_suit_params.present is its index here. */
 static const param_def param_defs[] = {SUIT_PARAMS(DEF)};
 #define N_PARAMS ((int)(sizeof param_defs / sizeof param_defs[0]))
 
-int suit_param_bit(int64_t label)
-{
-    switch (label) {
-        SUIT_PARAMS(BIT)
-    default:
-        return -1;
-    }
-}
-
 /* What the stored type requires of a value no function checks. */
-static mm_err check_type(uint8_t store, const mm_cbor_item *v, uint64_t tag)
+static mm_err check_type(uint8_t store, const mm_cbor_head *v, uint64_t tag)
 {
     bool ok;
     switch (store) {
@@ -399,18 +371,19 @@ static mm_err check_type(uint8_t store, const mm_cbor_item *v, uint64_t tag)
     return ok && tag == 0 ? MM_OK : MM_ERR_CBOR_TYPE;
 }
 
-/* An integer item's value (clamped to int64: labels beyond it are unknown
+/* An integer head's value (clamped to int64: labels beyond it are unknown
  * anyway, and int values are checked to fit). */
-static int64_t int_value(const mm_cbor_item *k)
+static int64_t int_value(const mm_cbor_head *k)
 {
     int64_t mag = k->arg <= (uint64_t)INT64_MAX ? (int64_t)k->arg : INT64_MAX;
     return k->type == MM_CBOR_UINT ? mag : -1 - mag;
 }
 
 /* Stores a located value. */
-static void store(mm_suit_params *out, const param_def *def, const mm_cbor_item *v, uint64_t tag)
+static void store(mm_suit_params *out, const param_def *def, const mm_cbor_head *v, uint64_t tag)
 {
     uint8_t *dst = (uint8_t *)out + def->offset;
+    mm_bytes view = mm_bytes_make(v->str, (size_t)v->arg);
     switch (def->store) {
     case ST_U64:
         memcpy(dst, &v->arg, sizeof v->arg);
@@ -425,57 +398,65 @@ static void store(mm_suit_params *out, const param_def *def, const mm_cbor_item 
         break;
     case ST_VENDOR:
         out->vendor_pen = tag != 0;
-        memcpy(dst, &v->str, sizeof v->str);
+        memcpy(dst, &view, sizeof view);
         break;
     default:
-        memcpy(dst, &v->str, sizeof v->str);
+        memcpy(dst, &view, sizeof view);
         break;
     }
 }
 
-mm_err suit_params_read(mm_suit_processor *p, mm_cbor_dec *d, mm_suit_params *out, uint64_t *given, bool check)
+mm_err suit_params_read(mm_suit_processor *p, mm_cbor_flat *r, mm_suit_params *out, uint64_t *given, bool check)
 {
-    mm_cbor_item m;
-    if (suit_next(d, &m) != MM_OK) {
-        return d->err;
+    mm_cbor_head m;
+    const uint8_t *map_at = r->pos;
+    if (mm_cbor_flat_next(r, &m) != MM_OK) {
+        return r->err;
     }
     if (m.type != MM_CBOR_MAP || m.arg == 0) {
         /* {+ $$SUIT_Parameters} */
-        return mm_cbor_dec_fail(d, m.type != MM_CBOR_MAP ? MM_ERR_CBOR_TYPE : MM_ERR_MISSING_FIELD, m.offset);
+        return mm_cbor_flat_fail(r, m.type != MM_CBOR_MAP ? MM_ERR_CBOR_TYPE : MM_ERR_MISSING_FIELD,
+                                 (size_t)(map_at - r->base));
     }
     uint64_t present = 0;
     for (uint64_t i = 0; i < m.arg; i++) {
-        mm_cbor_item k;
-        mm_cbor_item v;
+        mm_cbor_head k;
+        mm_cbor_head v;
         uint64_t tag = 0;
-        if (suit_next(d, &k) != MM_OK || suit_next(d, &v) != MM_OK) {
-            return d->err;
+        const uint8_t *k_at = r->pos;
+        if (mm_cbor_flat_next(r, &k) != MM_OK) {
+            return r->err;
+        }
+        const uint8_t *v_at = r->pos;
+        if (mm_cbor_flat_next(r, &v) != MM_OK) {
+            return r->err;
         }
         if (v.type == MM_CBOR_TAG) {
             tag = v.arg;
-            if (suit_next(d, &v) != MM_OK) {
-                return d->err;
+            v_at = r->pos;
+            if (mm_cbor_flat_next(r, &v) != MM_OK) {
+                return r->err;
             }
         }
         bool int_key = k.type == MM_CBOR_UINT || k.type == MM_CBOR_NINT;
         int bit = int_key ? suit_param_bit(int_value(&k)) : -1;
         if (bit < 0) {
             p->failure.detail = int_key ? int_value(&k) : 0;
-            return mm_cbor_dec_fail(d, int_key ? MM_ERR_UNSUPPORTED : MM_ERR_CBOR_BAD_KEY, k.offset);
+            return mm_cbor_flat_fail(r, int_key ? MM_ERR_UNSUPPORTED : MM_ERR_CBOR_BAD_KEY, (size_t)(k_at - r->base));
         }
         const param_def *def = &param_defs[bit];
         if (check) {
-            const uint8_t *at = d->base + v.offset;
+            const uint8_t *at = v_at;
             mm_err e;
             if ((present & ((uint64_t)1 << bit)) != 0) {
-                at = d->base + k.offset;
+                at = k_at;
                 e = MM_ERR_CBOR_DUP_KEY;
             } else {
                 e = def->check != NULL ? def->check(p, &v, tag, &at) : check_type(def->store, &v, tag);
             }
             if (e != MM_OK) {
                 p->failure.detail = def->label;
-                return mm_cbor_dec_fail(d, e, (size_t)(at - d->base));
+                return mm_cbor_flat_fail(r, e, (size_t)(at - r->base));
             }
         }
         store(out, def, &v, tag);
@@ -502,12 +483,6 @@ void suit_param_copy(mm_suit_params *dst, const mm_suit_params *src, int bit)
         dst->vendor_pen = src->vendor_pen;
     }
     dst->present = (dst->present & ~mask) | (src->present & mask);
-}
-
-bool suit_param_has(const mm_suit_params *params, int64_t label)
-{
-    int bit = suit_param_bit(label);
-    return bit >= 0 && (params->present & ((uint64_t)1 << bit)) != 0;
 }
 
 /*

@@ -52,9 +52,21 @@ static inline mm_err suit_next(mm_cbor_dec *d, mm_cbor_item *it)
     return e == MM_ERR_CBOR_NO_ITEM ? mm_cbor_dec_fail(d, e, mm_cbor_dec_offset(d)) : e;
 }
 
-/* Reads a SUIT_Digest array at the decoder's position (checked as
- * mm_suit_digest_decode() says). */
-mm_err suit_read_digest(mm_cbor_dec *d, mm_suit_digest *out);
+/* Command sequences, parameters and digests are read with flat reads
+ * (mm_cbor_flat_*): their grammar names the type of every item, so the
+ * reader needs no container stack, and the structure check and the
+ * interpreter each read a command in a few dozen instructions. Starts r on
+ * in with the flags of the manifest's members. */
+static inline void suit_flat_init(mm_cbor_flat *r, mm_bytes in)
+{
+    (void)mm_cbor_flat_init(r, in, SUIT_SEQ_FLAGS); /* an error is sticky: the first read returns it */
+}
+
+/* Reads a SUIT_Digest array (checked as mm_suit_digest_decode() says);
+ * suit_read_digest_rest() when its first head is already read (arr, at
+ * `at`). */
+mm_err suit_read_digest(mm_cbor_flat *r, mm_suit_digest *out);
+mm_err suit_read_digest_rest(mm_cbor_flat *r, const mm_cbor_head *arr, const uint8_t *at, mm_suit_digest *out);
 
 /* mm_suit_envelope_payload() with the caller's decoder. */
 mm_err suit_find_payload(mm_cbor_dec *d, const mm_suit_envelope *env, mm_bytes key, mm_bytes *payload);
@@ -73,21 +85,60 @@ mm_suit_reason suit_reason_for(mm_err err);
  * Parameters (params.c).
  */
 
-/* Reads the parameter map at the decoder's position into *out (override
- * semantics: the fields given replace what *out holds); *given gets the
- * table bits of the fields the map had. With check (the structure check)
- * every value is validated: type, shape (a UUID is 16 bytes, a digest names
- * a hash this build has, a version match and wait events have their form),
- * no label twice, none unknown (MM_ERR_UNSUPPORTED with p->failure.detail
- * the label; for other failures the detail is the label of the value that
- * failed); errors are recorded in d where they happened, and p->dec is used
- * for the values that wrap CBOR. Without check the map is one the structure
- * check passed: values are only located, as views and numbers. */
-mm_err suit_params_read(mm_suit_processor *p, mm_cbor_dec *d, mm_suit_params *out, uint64_t *given, bool check);
+/*
+ * The one list of parameters: table bit, label, how the value is stored
+ * (which also says its CBOR type), where, and the function that checks what
+ * the type alone does not. The parameter table in params.c and the label to
+ * bit mapping below are made from it.
+ */
+#define SUIT_PARAMS(X)                                                                                                 \
+    X(0, MM_SUIT_PARAM_VENDOR_ID, ST_VENDOR, vendor_id, check_vendor)                                                  \
+    X(1, MM_SUIT_PARAM_CLASS_ID, ST_VIEW, class_id, check_uuid)                                                        \
+    X(2, MM_SUIT_PARAM_IMAGE_DIGEST, ST_VIEW, image_digest, check_digest)                                              \
+    X(3, MM_SUIT_PARAM_USE_BEFORE, ST_U64, use_before, NULL)                                                           \
+    X(4, MM_SUIT_PARAM_COMPONENT_SLOT, ST_U64, slot, NULL)                                                             \
+    X(5, MM_SUIT_PARAM_STRICT_ORDER, ST_BOOL, strict_order, NULL)                                                      \
+    X(6, MM_SUIT_PARAM_SOFT_FAILURE, ST_BOOL, soft_failure, NULL)                                                      \
+    X(7, MM_SUIT_PARAM_IMAGE_SIZE, ST_U64, image_size, NULL)                                                           \
+    X(8, MM_SUIT_PARAM_CONTENT, ST_VIEW, content, NULL)                                                                \
+    X(9, MM_SUIT_PARAM_URI, ST_VIEW, uri, check_uri)                                                                   \
+    X(10, MM_SUIT_PARAM_SOURCE_COMPONENT, ST_U64, source, check_source)                                                \
+    X(11, MM_SUIT_PARAM_INVOKE_ARGS, ST_VIEW, invoke_args, NULL)                                                       \
+    X(12, MM_SUIT_PARAM_DEVICE_ID, ST_VIEW, device_id, check_uuid)                                                     \
+    X(13, MM_SUIT_PARAM_FETCH_ARGS, ST_VIEW, fetch_args, NULL)                                                         \
+    X(14, MM_SUIT_PARAM_MINIMUM_BATTERY, ST_U64, minimum_battery, NULL)                                                \
+    X(15, MM_SUIT_PARAM_UPDATE_PRIORITY, ST_I64, priority, NULL)                                                       \
+    X(16, MM_SUIT_PARAM_VERSION, ST_VIEW, version, check_version)                                                      \
+    X(17, MM_SUIT_PARAM_WAIT_INFO, ST_VIEW, wait_info, check_wait)                                                     \
+    X(18, MM_SUIT_PARAM_COMPONENT_METADATA, ST_VIEW, metadata, check_metadata)
+
+#define SUIT_PARAM_BIT_CASE(bit, label, store, field, check)                                                           \
+    case label:                                                                                                        \
+        return bit;
 
 /* The table bit of a parameter label, or -1 when the processor does not
- * know it. */
-int suit_param_bit(int64_t label);
+ * know it. Inline, so that a constant label is a constant bit. */
+static inline int suit_param_bit(int64_t label)
+{
+    switch (label) {
+        SUIT_PARAMS(SUIT_PARAM_BIT_CASE)
+    default:
+        return -1;
+    }
+}
+
+/* Reads the parameter map at r's position into *out (override semantics:
+ * the fields given replace what *out holds); *given gets the table bits of
+ * the fields the map had. With check (the structure check) every value is
+ * validated: type, shape (a UUID is 16 bytes, a digest names a hash this
+ * build has, a version match and wait events have their form), no label
+ * twice, none unknown (MM_ERR_UNSUPPORTED with p->failure.detail the label;
+ * for other failures the detail is the label of the value that failed);
+ * errors are recorded in r where they happened, and p->dec is used for the
+ * update-management values that wrap CBOR. Without check the map is one
+ * the structure check passed: values are only located, as views and
+ * numbers. */
+mm_err suit_params_read(mm_suit_processor *p, mm_cbor_flat *r, mm_suit_params *out, uint64_t *given, bool check);
 
 /* The label of a table bit. */
 int64_t suit_param_label(int bit);
@@ -97,7 +148,11 @@ int64_t suit_param_label(int bit);
 void suit_param_copy(mm_suit_params *dst, const mm_suit_params *src, int bit);
 
 /* True when the parameter of label is set in params. */
-bool suit_param_has(const mm_suit_params *params, int64_t label);
+static inline bool suit_param_has(const mm_suit_params *params, int64_t label)
+{
+    int bit = suit_param_bit(label);
+    return bit >= 0 && ((params->present >> bit) & 1u) != 0;
+}
 
 /* Parses validated wait events into *out, with the caller's decoder. */
 mm_err suit_wait_decode(mm_cbor_dec *d, mm_bytes encoded, mm_suit_wait *out);
@@ -121,7 +176,6 @@ mm_err suit_text_validate(mm_suit_processor *p, mm_bytes text);
 typedef struct suit_cmd {
     int32_t id;
     const uint8_t *at; /* where the command code is, in the section */
-    mm_bytes arg;      /* the argument item, encoded */
     uint64_t policy;   /* reporting policy, for commands that take one */
     bool condition;
 } suit_cmd;
@@ -134,6 +188,19 @@ mm_err suit_run_section(mm_suit_processor *p, int32_t section, mm_bytes body);
  * (a parameter it needs is not set; p->failure.detail the label), or an
  * error. */
 typedef mm_err (*suit_exec_fn)(mm_suit_processor *p, const suit_cmd *cmd, uint32_t comp);
+
+/* A command this processor implements: its handler (NULL for flow control,
+ * which is the interpreter's own), the shape of its argument (MM_SUIT_K_*)
+ * and whether it is a condition. */
+typedef struct suit_cmd_def {
+    suit_exec_fn fn;
+    uint8_t kind;
+    bool condition;
+} suit_cmd_def;
+
+/* The definition of command id, NULL when this processor does not implement
+ * it (unknown, custom, or of a later extension). */
+const suit_cmd_def *suit_command(int32_t id);
 
 /* The handler of a condition or directive, NULL when not implemented (flow
  * control is the interpreter's own); *condition (when not NULL) says whether
@@ -160,7 +227,14 @@ mm_err suit_dir_wait(mm_suit_processor *p, const suit_cmd *cmd, uint32_t comp);
 
 /* Fails with MM_ERR_MISSING_FIELD (detail: label) unless the component's
  * parameter is set. */
-mm_err suit_need(mm_suit_processor *p, uint32_t comp, int64_t label);
+static inline mm_err suit_need(mm_suit_processor *p, uint32_t comp, int64_t label)
+{
+    if (suit_param_has(&p->params[comp], label)) {
+        return MM_OK;
+    }
+    p->failure.detail = label;
+    return MM_ERR_MISSING_FIELD;
+}
 
 /*
  * Components (component.c).

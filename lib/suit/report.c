@@ -4,8 +4,9 @@
  * buffer as the procedure runs, one SUIT_Record per command the reporting
  * policy asks for (or every command with MM_SUIT_REPORT_ALL), then the
  * result: true, or the error code, the record of where it failed and the
- * reason. The records array is written first and the map sorted when it is
- * closed, so nothing needs to be held back.
+ * reason. The map's members are written in their deterministic order, the
+ * records array first (its count patched when it is closed), so nothing
+ * needs to be held back or sorted.
  */
 #include "processor.h"
 
@@ -37,6 +38,9 @@ const char *mm_suit_reason_name(int reason)
 #define SYSINFO_ON_SUCCESS 0x4u
 #define SYSINFO_ON_FAILURE 0x8u
 
+/* The report's map has a known number of members, written in their
+ * deterministic order (nonce 2, records 3, result 4, reference 99), so it
+ * is never sorted. */
 void suit_report_begin(mm_suit_processor *p)
 {
     mm_buf *r = p->cfg.report;
@@ -45,40 +49,72 @@ void suit_report_begin(mm_suit_processor *p)
         return;
     }
     mm_cbor_enc_init(&p->rep, r->ptr, r->cap);
-    mm_cbor_open_map(&p->rep);
+    bool nonce = p->cfg.nonce.len != 0;
+    mm_cbor_put_map(&p->rep, nonce ? 4 : 3);
+    if (nonce) {
+        mm_cbor_put_uint(&p->rep, MM_SUIT_REPORT_NONCE);
+        mm_cbor_put_bstr(&p->rep, p->cfg.nonce);
+    }
     mm_cbor_put_uint(&p->rep, MM_SUIT_REPORT_RECORDS);
     mm_cbor_open_array(&p->rep);
 }
 
-/* suit-record-properties: what the command measured, when asked for (only
- * image digests are measured by the processor itself). */
-static void put_properties(mm_suit_processor *p, int32_t command, bool sysinfo)
+/* Writes the shortest head of major type mt with argument arg at out;
+ * returns its length (at most 9). */
+static size_t head(uint8_t *out, unsigned mt, uint64_t arg)
 {
-    mm_cbor_enc *e = &p->rep;
-    bool digest = sysinfo && p->measured_len != 0 &&
-                  (command == MM_SUIT_CMD_IMAGE_MATCH || command == MM_SUIT_CMD_IMAGE_NOT_MATCH);
-    mm_cbor_put_map(e, digest ? 1 : 0);
-    if (digest) {
-        mm_cbor_put_uint(e, MM_SUIT_PARAM_IMAGE_DIGEST);
-        mm_cbor_open_wrap(e);
-        mm_cbor_put_array(e, 2);
-        mm_cbor_put_int(e, p->measured_alg);
-        mm_cbor_put_bstr(e, mm_bytes_make(p->measured, p->measured_len));
-        mm_cbor_close(e, NULL);
+    uint8_t ib = (uint8_t)(mt << 5);
+    if (arg < 24) {
+        out[0] = (uint8_t)(ib | arg);
+        return 1;
     }
+    size_t n = arg <= 0xff ? 1 : arg <= 0xffff ? 2 : arg <= 0xffffffffu ? 4 : 8;
+    out[0] = (uint8_t)(ib | (n == 1 ? 24u : n == 2 ? 25u : n == 4 ? 26u : 27u));
+    for (size_t i = 0; i < n; i++) {
+        out[n - i] = (uint8_t)(arg >> (8 * i));
+    }
+    return n + 1;
 }
 
-/* [manifest-id, section, offset, component, properties] */
+static size_t int_head(uint8_t *out, int64_t v)
+{
+    return v >= 0 ? head(out, 0, (uint64_t)v) : head(out, 1, (uint64_t)(-(v + 1)));
+}
+
+/* [manifest-id, section, offset, component, properties], with the
+ * suit-record-properties of what the command measured when asked for (only
+ * image digests are measured by the processor itself). A record is encoded
+ * here, in a few bytes, and handed to the encoder as one item. */
 static void put_record(mm_suit_processor *p, int32_t section, uint32_t offset, uint32_t comp, int32_t command,
                        bool sysinfo)
 {
-    mm_cbor_enc *e = &p->rep;
-    mm_cbor_put_array(e, 5);
-    mm_cbor_put_array(e, 0); /* the root manifest: dependencies come with trust domains */
-    mm_cbor_put_int(e, section);
-    mm_cbor_put_uint(e, offset);
-    mm_cbor_put_uint(e, comp);
-    put_properties(p, command, sysinfo);
+    uint8_t rec[40 + MM_HASH_MAX];
+    size_t n = 0;
+    rec[n++] = 0x85; /* array(5) */
+    rec[n++] = 0x80; /* the root manifest: [] (dependencies come with trust domains) */
+    n += int_head(rec + n, section);
+    n += head(rec + n, 0, offset);
+    n += head(rec + n, 0, comp);
+    bool digest = sysinfo && p->measured_len != 0 &&
+                  (command == MM_SUIT_CMD_IMAGE_MATCH || command == MM_SUIT_CMD_IMAGE_NOT_MATCH);
+    if (!digest) {
+        rec[n++] = 0xa0; /* {} */
+    } else {
+        /* {3: << [alg, bytes] >>} */
+        uint8_t dg[16 + MM_HASH_MAX];
+        size_t k = 0;
+        dg[k++] = 0x82;
+        k += int_head(dg + k, p->measured_alg);
+        k += head(dg + k, 2, p->measured_len);
+        memcpy(dg + k, p->measured, p->measured_len);
+        k += p->measured_len;
+        rec[n++] = 0xa1;
+        rec[n++] = MM_SUIT_PARAM_IMAGE_DIGEST;
+        n += head(rec + n, 2, k);
+        memcpy(rec + n, dg, k);
+        n += k;
+    }
+    mm_cbor_put_raw(&p->rep, mm_bytes_make(rec, n));
 }
 
 void suit_report_event(mm_suit_processor *p, const mm_suit_event *ev)
@@ -141,11 +177,6 @@ void suit_report_end(mm_suit_processor *p, mm_err err, mm_bytes input)
         mm_cbor_put_uint(e, f->reason);
     }
     put_reference(p, input);
-    if (p->cfg.nonce.len != 0) {
-        mm_cbor_put_uint(e, MM_SUIT_REPORT_NONCE);
-        mm_cbor_put_bstr(e, p->cfg.nonce);
-    }
-    mm_cbor_close(e, NULL);
     size_t len = 0;
     p->report_err = mm_cbor_enc_finish(e, &len);
     r->len = len;

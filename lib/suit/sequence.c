@@ -2,12 +2,12 @@
 /*
  * The interpreter: the abstract machine of the manifest, section 6.4.
  *
- * A command sequence is read in place, once, by the decoder of its nesting
- * level (p->seq[depth]): each command's code, then its argument, straight
- * from the sequence's bytes. The structure check has already read every
- * sequence with the full table-driven engine, so here values are only
- * located, on the decoder's inline fast path. A nested sequence
- * (try-each, run-sequence) runs on the next level's decoder; nothing but a
+ * A command sequence is read in place, once, by the flat reader of its
+ * nesting level (p->seq[depth]): each command's code, then its argument,
+ * straight from the sequence's bytes. The structure check has already read
+ * every sequence and checked every value, so here values are only located,
+ * a head at a time on the reader's inline path. A nested sequence
+ * (try-each, run-sequence) runs on the next level's reader; nothing but a
  * few locals is on the C stack per level, and the depth is bounded by
  * MM_SUIT_MAX_NESTING (checked before anything ran).
  *
@@ -27,57 +27,51 @@ enum {
 static mm_err run_seq(mm_suit_processor *p, mm_bytes body, uint32_t depth, bool soft, unsigned flags, bool *stopped);
 
 /*
- * The conditions and directives, indexed by command code: the handler and
- * whether it is a condition (as the name table says too; the unit tests
- * hold the two together).
+ * Every command this processor implements, indexed by command code: the
+ * handler of a condition or directive (flow control is the interpreter's
+ * own), the shape of its argument (MM_SUIT_K_*) and whether it is a
+ * condition, as the name table says too (the unit tests hold the two
+ * together). A code without an entry is refused by the structure check.
  */
-typedef struct suit_cmd_def {
-    suit_exec_fn fn;
-    bool condition;
-} suit_cmd_def;
-
 static const suit_cmd_def defs[] = {
-    [MM_SUIT_CMD_VENDOR_ID] = {suit_cond_identity, true},
-    [MM_SUIT_CMD_CLASS_ID] = {suit_cond_identity, true},
-    [MM_SUIT_CMD_IMAGE_MATCH] = {suit_cond_image_match, true},
-    [MM_SUIT_CMD_USE_BEFORE] = {suit_cond_use_before, true},
-    [MM_SUIT_CMD_COMPONENT_SLOT] = {suit_cond_slot, true},
-    [MM_SUIT_CMD_CHECK_CONTENT] = {suit_cond_check_content, true},
-    [MM_SUIT_CMD_ABORT] = {suit_cond_abort, true},
-    [MM_SUIT_CMD_WRITE] = {suit_dir_write, false},
-    [MM_SUIT_CMD_FETCH] = {suit_dir_fetch, false},
-    [MM_SUIT_CMD_COPY] = {suit_dir_copy, false},
-    [MM_SUIT_CMD_INVOKE] = {suit_dir_invoke, false},
-    [MM_SUIT_CMD_DEVICE_ID] = {suit_cond_identity, true},
-    [MM_SUIT_CMD_IMAGE_NOT_MATCH] = {suit_cond_image_not_match, true},
-    [MM_SUIT_CMD_MINIMUM_BATTERY] = {suit_cond_battery, true},
-    [MM_SUIT_CMD_UPDATE_AUTHORIZED] = {suit_cond_authorized, true},
-    [MM_SUIT_CMD_VERSION] = {suit_cond_version, true},
-    [MM_SUIT_CMD_WAIT] = {suit_dir_wait, false},
-    [MM_SUIT_CMD_SWAP] = {suit_dir_swap, false},
+    [MM_SUIT_CMD_VENDOR_ID] = {suit_cond_identity, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_CLASS_ID] = {suit_cond_identity, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_IMAGE_MATCH] = {suit_cond_image_match, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_USE_BEFORE] = {suit_cond_use_before, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_COMPONENT_SLOT] = {suit_cond_slot, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_CHECK_CONTENT] = {suit_cond_check_content, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_SET_INDEX] = {NULL, MM_SUIT_K_INDEX, false},
+    [MM_SUIT_CMD_ABORT] = {suit_cond_abort, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_TRY_EACH] = {NULL, MM_SUIT_K_TRY_EACH, false},
+    [MM_SUIT_CMD_WRITE] = {suit_dir_write, MM_SUIT_K_POLICY, false},
+    [MM_SUIT_CMD_OVERRIDE] = {NULL, MM_SUIT_K_PARAMS, false},
+    [MM_SUIT_CMD_FETCH] = {suit_dir_fetch, MM_SUIT_K_POLICY, false},
+    [MM_SUIT_CMD_COPY] = {suit_dir_copy, MM_SUIT_K_POLICY, false},
+    [MM_SUIT_CMD_INVOKE] = {suit_dir_invoke, MM_SUIT_K_POLICY, false},
+    [MM_SUIT_CMD_DEVICE_ID] = {suit_cond_identity, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_IMAGE_NOT_MATCH] = {suit_cond_image_not_match, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_MINIMUM_BATTERY] = {suit_cond_battery, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_UPDATE_AUTHORIZED] = {suit_cond_authorized, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_VERSION] = {suit_cond_version, MM_SUIT_K_POLICY, true},
+    [MM_SUIT_CMD_WAIT] = {suit_dir_wait, MM_SUIT_K_POLICY, false},
+    [MM_SUIT_CMD_SWAP] = {suit_dir_swap, MM_SUIT_K_POLICY, false},
+    [MM_SUIT_CMD_RUN_SEQUENCE] = {NULL, MM_SUIT_K_SEQUENCE, false},
+    [MM_SUIT_CMD_OVERRIDE_MULTIPLE] = {NULL, MM_SUIT_K_MULTIPLE, false},
+    [MM_SUIT_CMD_COPY_PARAMS] = {NULL, MM_SUIT_K_COPY_PARAMS, false},
 };
 
-static const suit_cmd_def *def_of(int32_t id)
+const suit_cmd_def *suit_command(int32_t id)
 {
-    return id >= 0 && (size_t)id < sizeof defs / sizeof defs[0] && defs[id].fn != NULL ? &defs[id] : NULL;
+    return id >= 0 && (size_t)id < sizeof defs / sizeof defs[0] && defs[id].kind != 0 ? &defs[id] : NULL;
 }
 
 suit_exec_fn suit_handler(int32_t id, bool *condition)
 {
-    const suit_cmd_def *d = def_of(id);
+    const suit_cmd_def *d = suit_command(id);
     if (condition != NULL) {
         *condition = d != NULL && d->condition;
     }
     return d != NULL ? d->fn : NULL;
-}
-
-mm_err suit_need(mm_suit_processor *p, uint32_t comp, int64_t label)
-{
-    if (suit_param_has(&p->params[comp], label)) {
-        return MM_OK;
-    }
-    p->failure.detail = label;
-    return MM_ERR_MISSING_FIELD;
 }
 
 /*
@@ -136,28 +130,28 @@ static void sel_one(mm_suit_processor *p, uint32_t comp)
 
 /* uint, true or [+ uint] (checked: indices in range, at most
  * MM_SUIT_MAX_COMPONENTS of them). */
-static mm_err set_index(mm_suit_processor *p, mm_cbor_dec *d)
+static mm_err set_index(mm_suit_processor *p, mm_cbor_flat *r)
 {
-    mm_cbor_item it;
-    if (mm_cbor_next(d, &it) != MM_OK) {
+    mm_cbor_head h;
+    if (mm_cbor_flat_next(r, &h) != MM_OK) {
         return MM_ERR_TRUNCATED;
     }
-    if (it.type == MM_CBOR_TRUE) {
+    if (h.type == MM_CBOR_TRUE) {
         p->sel.all = true;
         p->sel.n = 0;
         return MM_OK;
     }
-    if (it.type == MM_CBOR_UINT) {
-        sel_one(p, (uint32_t)it.arg);
+    if (h.type == MM_CBOR_UINT) {
+        sel_one(p, (uint32_t)h.arg);
         return MM_OK;
     }
     p->sel.all = false;
-    p->sel.n = (uint8_t)it.arg;
+    p->sel.n = (uint8_t)h.arg;
     for (uint32_t i = 0; i < p->sel.n; i++) {
-        if (mm_cbor_next(d, &it) != MM_OK) {
+        if (mm_cbor_flat_next(r, &h) != MM_OK) {
             return MM_ERR_TRUNCATED;
         }
-        p->sel.list[i] = (uint8_t)it.arg;
+        p->sel.list[i] = (uint8_t)h.arg;
     }
     return MM_OK;
 }
@@ -182,7 +176,7 @@ static void take_processor_params(mm_suit_processor *p, mm_suit_params *pr, uint
 }
 
 /* override-parameters: read once, then set for every selected component. */
-static mm_err override(mm_suit_processor *p, mm_cbor_dec *d, const suit_cmd *cmd, uint32_t depth, bool *soft)
+static mm_err override(mm_suit_processor *p, mm_cbor_flat *r, const suit_cmd *cmd, uint32_t depth, bool *soft)
 {
     uint32_t n = sel_count(p);
     mm_suit_params *into = n == 1 ? &p->params[sel_at(p, 0)] : &p->scratch_params;
@@ -190,7 +184,7 @@ static mm_err override(mm_suit_processor *p, mm_cbor_dec *d, const suit_cmd *cmd
     if (n != 1) {
         p->scratch_params.present = 0;
     }
-    if (suit_params_read(p, d, into, &given, false) != MM_OK) {
+    if (suit_params_read(p, r, into, &given, false) != MM_OK) {
         return MM_ERR_TRUNCATED;
     }
     take_processor_params(p, into, given, soft);
@@ -208,16 +202,17 @@ static mm_err override(mm_suit_processor *p, mm_cbor_dec *d, const suit_cmd *cmd
 }
 
 /* {+ index => parameters}; leaves the last index selected. */
-static mm_err override_multiple(mm_suit_processor *p, mm_cbor_dec *d, const suit_cmd *cmd, uint32_t depth, bool *soft)
+static mm_err override_multiple(mm_suit_processor *p, mm_cbor_flat *r, const suit_cmd *cmd, uint32_t depth, bool *soft)
 {
-    mm_cbor_item map;
-    mm_cbor_item idx = {0};
-    if (mm_cbor_next(d, &map) != MM_OK) {
+    mm_cbor_head map;
+    mm_cbor_head idx = {MM_CBOR_UINT, 0, NULL};
+    if (mm_cbor_flat_next(r, &map) != MM_OK) {
         return MM_ERR_TRUNCATED;
     }
     for (uint64_t i = 0; i < map.arg; i++) {
         uint64_t given;
-        if (mm_cbor_next(d, &idx) != MM_OK || suit_params_read(p, d, &p->params[idx.arg], &given, false) != MM_OK) {
+        if (mm_cbor_flat_next(r, &idx) != MM_OK ||
+            suit_params_read(p, r, &p->params[idx.arg], &given, false) != MM_OK) {
             return MM_ERR_TRUNCATED;
         }
         take_processor_params(p, &p->params[idx.arg], given, soft);
@@ -228,31 +223,30 @@ static mm_err override_multiple(mm_suit_processor *p, mm_cbor_dec *d, const suit
 }
 
 /* {+ source index => [+ label]} into each selected component. The argument
- * is read again per component, with the scratch decoder. */
+ * is read again per component. */
 static mm_err copy_params(mm_suit_processor *p, mm_bytes arg, uint32_t comp)
 {
-    mm_cbor_dec *d = &p->dec;
-    size_t n;
-    if (suit_dec_init(d, arg, SUIT_SEQ_FLAGS) != MM_OK || mm_cbor_enter_map(d, &n) != MM_OK) {
+    mm_cbor_flat r;
+    mm_cbor_head map;
+    suit_flat_init(&r, arg);
+    if (mm_cbor_flat_next(&r, &map) != MM_OK) {
         return MM_ERR_TRUNCATED;
     }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t src;
-        size_t count;
-        if (mm_cbor_get_uint(d, &src) != MM_OK || mm_cbor_enter_array(d, &count) != MM_OK) {
+    for (uint64_t i = 0; i < map.arg; i++) {
+        mm_cbor_head src;
+        mm_cbor_head list;
+        if (mm_cbor_flat_next(&r, &src) != MM_OK || mm_cbor_flat_next(&r, &list) != MM_OK) {
             return MM_ERR_TRUNCATED;
         }
-        for (size_t k = 0; k < count; k++) {
-            int64_t label;
-            if (mm_cbor_get_int(d, INT64_MIN, INT64_MAX, &label) != MM_OK) {
+        for (uint64_t k = 0; k < list.arg; k++) {
+            mm_cbor_head label;
+            if (mm_cbor_flat_next(&r, &label) != MM_OK) {
                 return MM_ERR_TRUNCATED;
             }
-            if (src != comp) {
-                suit_param_copy(&p->params[comp], &p->params[src], suit_param_bit(label));
+            if (src.arg != comp) {
+                int64_t l = label.type == MM_CBOR_UINT ? (int64_t)label.arg : -1 - (int64_t)label.arg;
+                suit_param_copy(&p->params[comp], &p->params[src.arg], suit_param_bit(l));
             }
-        }
-        if (mm_cbor_exit(d) != MM_OK) {
-            return MM_ERR_TRUNCATED;
         }
     }
     return MM_OK;
@@ -276,23 +270,22 @@ static mm_err run_sequence(mm_suit_processor *p, mm_bytes body, uint32_t depth)
 }
 
 /* Branch i of a try-each argument (a bstr, or null: *is_null). The array is
- * scanned again for each branch with the scratch decoder, which the
- * branches themselves use too. */
-static mm_err branch(mm_suit_processor *p, mm_bytes arg, size_t i, mm_bytes *body, bool *is_null)
+ * scanned again for each branch. */
+static mm_err branch(mm_bytes arg, size_t i, mm_bytes *body, bool *is_null)
 {
-    mm_cbor_dec *d = &p->dec;
-    size_t n;
-    mm_cbor_item it;
-    if (suit_dec_init(d, arg, SUIT_SEQ_FLAGS) != MM_OK || mm_cbor_enter_array(d, &n) != MM_OK || i >= n) {
+    mm_cbor_flat r;
+    mm_cbor_head h;
+    suit_flat_init(&r, arg);
+    if (mm_cbor_flat_next(&r, &h) != MM_OK || i >= h.arg) {
         return MM_ERR_TRUNCATED;
     }
     for (size_t k = 0; k <= i; k++) {
-        if (mm_cbor_next(d, &it) != MM_OK) {
+        if (mm_cbor_flat_next(&r, &h) != MM_OK) {
             return MM_ERR_TRUNCATED;
         }
     }
-    *is_null = it.type == MM_CBOR_NULL;
-    *body = it.str;
+    *is_null = h.type == MM_CBOR_NULL;
+    *body = h.type == MM_CBOR_BSTR ? mm_bytes_make(h.str, (size_t)h.arg) : mm_bytes_make(NULL, 0);
     return MM_OK;
 }
 
@@ -302,7 +295,7 @@ static mm_err try_each(mm_suit_processor *p, const suit_cmd *cmd, mm_bytes arg, 
     for (size_t i = 0; i < n; i++) {
         mm_bytes body;
         bool is_null;
-        if (branch(p, arg, i, &body, &is_null) != MM_OK) {
+        if (branch(arg, i, &body, &is_null) != MM_OK) {
             return MM_ERR_TRUNCATED;
         }
         if (is_null) {
@@ -321,33 +314,46 @@ static mm_err try_each(mm_suit_processor *p, const suit_cmd *cmd, mm_bytes arg, 
     return MM_ERR_CONDITION;
 }
 
-/* The argument of a try-each, whole, and its number of branches. */
-static mm_err try_each_arg(mm_cbor_dec *d, mm_bytes *arg, size_t *n)
+/* The argument of a try-each, whole ([+ bstr, ? null]), and its number of
+ * branches. */
+static mm_err try_each_arg(mm_cbor_flat *r, mm_bytes *arg, size_t *n)
 {
-    mm_cbor_item it;
-    if (mm_cbor_peek(d, &it) != MM_OK || mm_cbor_get_raw(d, arg) != MM_OK) {
+    const uint8_t *at = r->pos;
+    mm_cbor_head h;
+    if (mm_cbor_flat_next(r, &h) != MM_OK) {
         return MM_ERR_TRUNCATED;
     }
-    *n = (size_t)it.arg;
+    *n = (size_t)h.arg;
+    for (size_t i = 0; i < *n; i++) {
+        mm_cbor_head b;
+        if (mm_cbor_flat_next(r, &b) != MM_OK) {
+            return MM_ERR_TRUNCATED;
+        }
+    }
+    *arg = mm_bytes_make(at, (size_t)(r->pos - at));
     return MM_OK;
 }
 
 /* A nested command (run-sequence, try-each, copy-params) for every selected
  * component in turn, each seeing that component as its index; the selection
  * is restored afterwards. */
-static mm_err per_component(mm_suit_processor *p, mm_cbor_dec *d, const suit_cmd *cmd, uint32_t depth)
+static mm_err per_component(mm_suit_processor *p, mm_cbor_flat *r, const suit_cmd *cmd, uint32_t depth)
 {
-    mm_bytes arg;
+    mm_bytes arg = {NULL, 0};
     size_t branches = 0;
     mm_err e = MM_OK;
     if (cmd->id == MM_SUIT_CMD_RUN_SEQUENCE) {
-        mm_cbor_item it;
-        e = mm_cbor_next(d, &it) == MM_OK ? MM_OK : MM_ERR_TRUNCATED;
-        arg = it.str;
+        mm_cbor_head h;
+        e = mm_cbor_flat_next(r, &h) == MM_OK && h.type == MM_CBOR_BSTR ? MM_OK : MM_ERR_TRUNCATED;
+        if (e == MM_OK) {
+            arg = mm_bytes_make(h.str, (size_t)h.arg);
+        }
     } else if (cmd->id == MM_SUIT_CMD_TRY_EACH) {
-        e = try_each_arg(d, &arg, &branches);
+        e = try_each_arg(r, &arg, &branches);
     } else {
-        e = mm_cbor_get_raw(d, &arg) == MM_OK ? MM_OK : MM_ERR_TRUNCATED;
+        const uint8_t *at = r->pos;
+        e = mm_cbor_flat_skip(r, 0, SUIT_DEC_DEPTH) == MM_OK ? MM_OK : MM_ERR_TRUNCATED;
+        arg = mm_bytes_make(at, (size_t)(r->pos - at));
     }
     mm_suit_selection saved = p->sel;
     uint32_t n = sel_count(p);
@@ -372,14 +378,14 @@ static mm_err per_component(mm_suit_processor *p, mm_cbor_dec *d, const suit_cmd
 }
 
 /* A condition or directive for every selected component. */
-static mm_err act(mm_suit_processor *p, mm_cbor_dec *d, suit_cmd *cmd, uint32_t depth, const bool *soft)
+static mm_err act(mm_suit_processor *p, mm_cbor_flat *r, suit_cmd *cmd, suit_exec_fn fn, uint32_t depth,
+                  const bool *soft)
 {
-    mm_cbor_item it;
-    if (mm_cbor_next(d, &it) != MM_OK) {
+    mm_cbor_head h;
+    if (mm_cbor_flat_next(r, &h) != MM_OK) {
         return MM_ERR_TRUNCATED;
     }
-    cmd->policy = it.arg;
-    suit_exec_fn fn = suit_handler(cmd->id, NULL);
+    cmd->policy = h.arg;
     mm_err e = MM_OK;
     uint32_t n = sel_count(p);
     for (uint32_t i = 0; i < n && e == MM_OK; i++) {
@@ -397,7 +403,8 @@ static mm_err act(mm_suit_processor *p, mm_cbor_dec *d, suit_cmd *cmd, uint32_t 
     return e;
 }
 
-static mm_err exec(mm_suit_processor *p, mm_cbor_dec *d, suit_cmd *cmd, uint32_t depth, unsigned flags, bool *soft)
+static mm_err exec(mm_suit_processor *p, mm_cbor_flat *r, suit_cmd *cmd, suit_exec_fn fn, uint32_t depth,
+                   unsigned flags, bool *soft)
 {
     switch (cmd->id) {
     case MM_SUIT_CMD_SET_INDEX: {
@@ -406,47 +413,52 @@ static mm_err exec(mm_suit_processor *p, mm_cbor_dec *d, suit_cmd *cmd, uint32_t
             e = MM_ERR_UNSUPPORTED;
             note(p, cmd, sel_at(p, 0), e, MM_SUIT_PARAM_STRICT_ORDER);
         } else {
-            e = set_index(p, d);
+            e = set_index(p, r);
         }
         emit(p, cmd, depth, sel_count(p) != 0 ? sel_at(p, 0) : 0, e, false);
         return e;
     }
     case MM_SUIT_CMD_OVERRIDE:
-        return override(p, d, cmd, depth, soft);
+        return override(p, r, cmd, depth, soft);
     case MM_SUIT_CMD_OVERRIDE_MULTIPLE:
-        return override_multiple(p, d, cmd, depth, soft);
+        return override_multiple(p, r, cmd, depth, soft);
     case MM_SUIT_CMD_RUN_SEQUENCE:
     case MM_SUIT_CMD_TRY_EACH:
     case MM_SUIT_CMD_COPY_PARAMS:
-        return per_component(p, d, cmd, depth);
+        return per_component(p, r, cmd, depth);
     default:
-        return act(p, d, cmd, depth, soft);
+        return act(p, r, cmd, fn, depth, soft);
     }
 }
 
 static mm_err run_seq(mm_suit_processor *p, mm_bytes body, uint32_t depth, bool soft, unsigned flags, bool *stopped)
 {
-    mm_cbor_dec *d = &p->seq[depth];
-    mm_cbor_item arr;
+    mm_cbor_flat *r = &p->seq[depth];
+    mm_cbor_head arr;
     *stopped = false;
-    if (suit_dec_init(d, body, SUIT_SEQ_FLAGS) != MM_OK || mm_cbor_next(d, &arr) != MM_OK) {
+    suit_flat_init(r, body);
+    if (mm_cbor_flat_next(r, &arr) != MM_OK) {
         return MM_ERR_TRUNCATED;
     }
     for (uint64_t i = 0; i < arr.arg / 2; i++) {
         suit_cmd cmd;
-        mm_cbor_item it;
-        cmd.at = d->pos;
-        if (mm_cbor_next(d, &it) != MM_OK) {
+        mm_cbor_head h;
+        cmd.at = r->pos;
+        if (mm_cbor_flat_next(r, &h) != MM_OK) {
             return MM_ERR_TRUNCATED;
         }
-        cmd.id = it.type == MM_CBOR_UINT ? (int32_t)it.arg : -1 - (int32_t)it.arg;
+        cmd.id = h.type == MM_CBOR_UINT ? (int32_t)h.arg : -1 - (int32_t)h.arg;
         cmd.policy = 0;
-        (void)suit_handler(cmd.id, &cmd.condition);
+        const suit_cmd_def *def = suit_command(cmd.id);
+        if (def == NULL) {
+            return MM_ERR_TRUNCATED; /* cannot happen after the structure check */
+        }
+        cmd.condition = def->condition;
         if (++p->steps > MM_SUIT_MAX_STEPS) {
             note(p, &cmd, 0, MM_ERR_TOO_LARGE, MM_SUIT_MAX_STEPS);
             return MM_ERR_TOO_LARGE;
         }
-        mm_err e = exec(p, d, &cmd, depth, flags, &soft);
+        mm_err e = exec(p, r, &cmd, def->fn, depth, flags, &soft);
         if (e == MM_ERR_CONDITION && soft) {
             *stopped = true; /* soft failure: this sequence ends, quietly */
             return MM_OK;

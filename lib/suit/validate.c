@@ -19,99 +19,105 @@ typedef struct vstate {
 } vstate;
 
 /* Records failure e at `at` (a byte of the section) and stops the walk. */
-static mm_err fail_at(vstate *v, mm_cbor_dec *d, mm_err e, mm_suit_reason r, const uint8_t *at, int32_t cmd,
+static mm_err fail_at(vstate *v, mm_cbor_flat *r, mm_err e, mm_suit_reason reason, const uint8_t *at, int32_t cmd,
                       int64_t detail)
 {
-    mm_cbor_dec_fail(d, e, (size_t)(at - d->base));
+    mm_cbor_flat_fail(r, e, (size_t)(at - r->base));
     v->p->failure.offset = (uint32_t)(at - v->section);
     v->p->failure.command = cmd;
-    return suit_fail(v->p, e, r, detail);
+    return suit_fail(v->p, e, reason, detail);
 }
 
-static mm_err fail_item(vstate *v, mm_cbor_dec *d, mm_err e, mm_suit_reason r, const mm_cbor_item *it, int32_t cmd,
-                        int64_t detail)
-{
-    return fail_at(v, d, e, r, d->base + it->offset, cmd, detail);
-}
-
-/* The decoder's error, recorded as a failure where it happened. */
-static mm_err decode_error(vstate *v, mm_cbor_dec *d, int32_t cmd)
+/* The reader's error, recorded as a failure where it happened. */
+static mm_err decode_error(vstate *v, mm_cbor_flat *r, int32_t cmd)
 {
     size_t off;
-    mm_err e = mm_cbor_dec_error(d, &off);
+    mm_err e = mm_cbor_flat_error(r, &off);
     if (v->p->failure.err == e && v->p->failure.command == cmd) {
         return e; /* already recorded, with its detail */
     }
-    v->p->failure.offset = (uint32_t)(d->base + off - v->section);
+    v->p->failure.offset = (uint32_t)(r->base + off - v->section);
     v->p->failure.command = cmd;
     int64_t detail = v->p->failure.detail;
     return suit_fail(v->p, e, e == MM_ERR_UNSUPPORTED ? MM_SUIT_REASON_PARAMETER_UNSUPPORTED : suit_reason_for(e),
                      detail);
 }
 
-/* A component index: in range, or the failure. */
-static mm_err check_component(vstate *v, mm_cbor_dec *d, const mm_cbor_item *it, int32_t cmd)
+/* Reads the next head, recording a malformation as the failure. */
+static inline mm_err next(vstate *v, mm_cbor_flat *r, mm_cbor_head *h, int32_t cmd)
 {
-    if (it->type != MM_CBOR_UINT) {
-        return fail_item(v, d, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, it, cmd, 0);
+    return mm_cbor_flat_next(r, h) == MM_OK ? MM_OK : decode_error(v, r, cmd);
+}
+
+/* A component index (its head h, at `at`): in range, or the failure. */
+static mm_err check_component(vstate *v, mm_cbor_flat *r, const mm_cbor_head *h, const uint8_t *at, int32_t cmd)
+{
+    if (h->type != MM_CBOR_UINT) {
+        return fail_at(v, r, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, at, cmd, 0);
     }
-    if (it->arg >= v->p->man.n_components) {
-        return fail_item(v, d, MM_ERR_CBOR_RANGE, MM_SUIT_REASON_COMPONENT_UNSUPPORTED, it, cmd, (int64_t)it->arg);
+    if (h->arg >= v->p->man.n_components) {
+        return fail_at(v, r, MM_ERR_CBOR_RANGE, MM_SUIT_REASON_COMPONENT_UNSUPPORTED, at, cmd, (int64_t)h->arg);
     }
     return MM_OK;
 }
 
-/* A map or array header with between 1 and max entries. */
-static mm_err check_count(vstate *v, mm_cbor_dec *d, const mm_cbor_item *it, mm_cbor_type type, uint64_t max,
-                          int32_t cmd)
+/* A map or array head with between 1 and max entries. */
+static mm_err check_count(vstate *v, mm_cbor_flat *r, const mm_cbor_head *h, const uint8_t *at, mm_cbor_type type,
+                          uint64_t max, int32_t cmd)
 {
-    if (it->type != type) {
-        return fail_item(v, d, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, it, cmd, 0);
+    if (h->type != type) {
+        return fail_at(v, r, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, at, cmd, 0);
     }
-    if (it->arg == 0 || it->arg > max) {
-        return fail_item(v, d, it->arg == 0 ? MM_ERR_MISSING_FIELD : MM_ERR_TOO_LARGE, MM_SUIT_REASON_CBOR_PARSE, it,
-                         cmd, 0);
+    if (h->arg == 0 || h->arg > max) {
+        return fail_at(v, r, h->arg == 0 ? MM_ERR_MISSING_FIELD : MM_ERR_TOO_LARGE, MM_SUIT_REASON_CBOR_PARSE, at, cmd,
+                       0);
     }
     return MM_OK;
 }
 
 /* uint, true, or [+ uint]: indices of components the manifest declares. */
-static mm_err check_index(vstate *v, mm_cbor_dec *d, int32_t cmd)
+static mm_err check_index(vstate *v, mm_cbor_flat *r, int32_t cmd)
 {
-    mm_cbor_item it;
-    if (suit_next(d, &it) != MM_OK) {
-        return decode_error(v, d, cmd);
+    mm_cbor_head h;
+    const uint8_t *at = r->pos;
+    mm_err e = next(v, r, &h, cmd);
+    if (e != MM_OK) {
+        return e;
     }
-    if (it.type == MM_CBOR_TRUE) {
+    if (h.type == MM_CBOR_TRUE) {
         return MM_OK;
     }
-    if (it.type != MM_CBOR_ARRAY) {
-        return check_component(v, d, &it, cmd);
+    if (h.type != MM_CBOR_ARRAY) {
+        return check_component(v, r, &h, at, cmd);
     }
-    mm_err e = check_count(v, d, &it, MM_CBOR_ARRAY, MM_SUIT_MAX_COMPONENTS, cmd);
-    for (uint64_t i = 0, n = it.arg; i < n && e == MM_OK; i++) {
-        e = suit_next(d, &it) != MM_OK ? decode_error(v, d, cmd) : check_component(v, d, &it, cmd);
+    e = check_count(v, r, &h, at, MM_CBOR_ARRAY, MM_SUIT_MAX_COMPONENTS, cmd);
+    for (uint64_t i = 0, n = h.arg; i < n && e == MM_OK; i++) {
+        at = r->pos;
+        e = next(v, r, &h, cmd);
+        if (e == MM_OK) {
+            e = check_component(v, r, &h, at, cmd);
+        }
     }
     return e;
 }
 
 /* A parameter map; soft failure may only be set inside try-each or
  * run-sequence (depth > 0). */
-static mm_err check_params(vstate *v, mm_cbor_dec *d, int32_t cmd, uint32_t depth)
+static mm_err check_params(vstate *v, mm_cbor_flat *r, int32_t cmd, uint32_t depth)
 {
     mm_suit_processor *p = v->p;
     uint64_t given;
-    const uint8_t *at = d->pos;
+    const uint8_t *at = r->pos;
     p->scratch_params.present = 0;
-    if (suit_params_read(p, d, &p->scratch_params, &given, true) != MM_OK) {
-        mm_err e = decode_error(v, d, cmd);
+    if (suit_params_read(p, r, &p->scratch_params, &given, true) != MM_OK) {
+        mm_err e = decode_error(v, r, cmd);
         if (e == MM_ERR_CBOR_RANGE && p->failure.detail == MM_SUIT_PARAM_SOURCE_COMPONENT) {
             p->failure.reason = MM_SUIT_REASON_COMPONENT_UNSUPPORTED; /* a component index, as for set-index */
         }
         return e;
     }
     if (depth == 0 && suit_param_has(&p->scratch_params, MM_SUIT_PARAM_SOFT_FAILURE)) {
-        return fail_at(v, d, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_PARAMETER_UNSUPPORTED, at, cmd,
+        return fail_at(v, r, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_PARAMETER_UNSUPPORTED, at, cmd,
                        MM_SUIT_PARAM_SOFT_FAILURE);
     }
     return MM_OK;
@@ -119,100 +125,117 @@ static mm_err check_params(vstate *v, mm_cbor_dec *d, int32_t cmd, uint32_t dept
 
 static mm_err check_seq(vstate *v, mm_bytes body, uint32_t depth, unsigned mode);
 
-/* A bstr holding a nested sequence, checked with the next level's decoder. */
-static mm_err check_nested(vstate *v, mm_cbor_dec *d, const mm_cbor_item *it, int32_t cmd, uint32_t depth,
-                           unsigned mode)
+/* A bstr holding a nested sequence (head h at `at`), checked with the next
+ * level's reader. */
+static mm_err check_nested(vstate *v, mm_cbor_flat *r, const mm_cbor_head *h, const uint8_t *at, int32_t cmd,
+                           uint32_t depth, unsigned mode)
 {
-    if (it->type != MM_CBOR_BSTR) {
-        return fail_item(v, d, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, it, cmd, 0);
+    if (h->type != MM_CBOR_BSTR) {
+        return fail_at(v, r, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, at, cmd, 0);
     }
     if (depth + 1 > MM_SUIT_MAX_NESTING) {
-        return fail_item(v, d, MM_ERR_NESTING, MM_SUIT_REASON_CBOR_PARSE, it, cmd, MM_SUIT_MAX_NESTING);
+        return fail_at(v, r, MM_ERR_NESTING, MM_SUIT_REASON_CBOR_PARSE, at, cmd, MM_SUIT_MAX_NESTING);
     }
-    mm_err e = check_seq(v, it->str, depth + 1, mode & ~(unsigned)MODE_TOP);
+    mm_err e = check_seq(v, mm_bytes_make(h->str, (size_t)h->arg), depth + 1, mode & ~(unsigned)MODE_TOP);
     if (e != MM_OK) {
-        mm_cbor_dec_fail(d, e, it->offset); /* stops this level's walk too */
+        mm_cbor_flat_fail(r, e, (size_t)(at - r->base)); /* stops this level's walk too */
     }
     return e;
 }
 
 /* [2* bstr .cbor sequence, ? nil] */
-static mm_err check_try_each(vstate *v, mm_cbor_dec *d, int32_t cmd, uint32_t depth, unsigned mode)
+static mm_err check_try_each(vstate *v, mm_cbor_flat *r, int32_t cmd, uint32_t depth, unsigned mode)
 {
-    mm_cbor_item arr;
-    if (suit_next(d, &arr) != MM_OK) {
-        return decode_error(v, d, cmd);
+    mm_cbor_head arr;
+    const uint8_t *arr_at = r->pos;
+    mm_err e = next(v, r, &arr, cmd);
+    if (e != MM_OK) {
+        return e;
     }
     if (arr.type != MM_CBOR_ARRAY) {
-        return fail_item(v, d, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, &arr, cmd, 0);
+        return fail_at(v, r, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, arr_at, cmd, 0);
     }
     uint64_t sequences = 0;
     for (uint64_t i = 0; i < arr.arg; i++) {
-        mm_cbor_item it;
-        if (suit_next(d, &it) != MM_OK) {
-            return decode_error(v, d, cmd);
+        mm_cbor_head h;
+        const uint8_t *at = r->pos;
+        e = next(v, r, &h, cmd);
+        if (e != MM_OK) {
+            return e;
         }
-        if (it.type == MM_CBOR_NULL && i + 1 == arr.arg) {
+        if (h.type == MM_CBOR_NULL && i + 1 == arr.arg) {
             continue;
         }
-        mm_err e = check_nested(v, d, &it, cmd, depth, mode);
+        e = check_nested(v, r, &h, at, cmd, depth, mode);
         if (e != MM_OK) {
             return e;
         }
         sequences++;
     }
-    return sequences >= 2 ? MM_OK : fail_item(v, d, MM_ERR_MISSING_FIELD, MM_SUIT_REASON_CBOR_PARSE, &arr, cmd, 0);
+    return sequences >= 2 ? MM_OK : fail_at(v, r, MM_ERR_MISSING_FIELD, MM_SUIT_REASON_CBOR_PARSE, arr_at, cmd, 0);
 }
 
 /* {+ uint => parameters} */
-static mm_err check_multiple(vstate *v, mm_cbor_dec *d, int32_t cmd, uint32_t depth)
+static mm_err check_multiple(vstate *v, mm_cbor_flat *r, int32_t cmd, uint32_t depth)
 {
-    mm_cbor_item map;
-    if (suit_next(d, &map) != MM_OK) {
-        return decode_error(v, d, cmd);
+    mm_cbor_head map;
+    const uint8_t *at = r->pos;
+    mm_err e = next(v, r, &map, cmd);
+    if (e != MM_OK) {
+        return e;
     }
-    mm_err e = check_count(v, d, &map, MM_CBOR_MAP, UINT32_MAX, cmd);
+    e = check_count(v, r, &map, at, MM_CBOR_MAP, UINT32_MAX, cmd);
     for (uint64_t i = 0; i < map.arg && e == MM_OK; i++) {
-        mm_cbor_item idx;
-        e = suit_next(d, &idx) != MM_OK ? decode_error(v, d, cmd) : check_component(v, d, &idx, cmd);
+        mm_cbor_head idx;
+        at = r->pos;
+        e = next(v, r, &idx, cmd);
         if (e == MM_OK) {
-            e = check_params(v, d, cmd, depth);
+            e = check_component(v, r, &idx, at, cmd);
+        }
+        if (e == MM_OK) {
+            e = check_params(v, r, cmd, depth);
         }
     }
     return e;
 }
 
 /* {+ uint => [+ int]}: source components and the parameters to copy. */
-static mm_err check_copy_params(vstate *v, mm_cbor_dec *d, int32_t cmd)
+static mm_err check_copy_params(vstate *v, mm_cbor_flat *r, int32_t cmd)
 {
-    mm_cbor_item map;
-    if (suit_next(d, &map) != MM_OK) {
-        return decode_error(v, d, cmd);
+    mm_cbor_head map;
+    const uint8_t *at = r->pos;
+    mm_err e = next(v, r, &map, cmd);
+    if (e != MM_OK) {
+        return e;
     }
-    mm_err e = check_count(v, d, &map, MM_CBOR_MAP, UINT32_MAX, cmd);
+    e = check_count(v, r, &map, at, MM_CBOR_MAP, UINT32_MAX, cmd);
     for (uint64_t i = 0; i < map.arg && e == MM_OK; i++) {
-        mm_cbor_item it;
-        mm_cbor_item list;
-        if (suit_next(d, &it) != MM_OK || (e = check_component(v, d, &it, cmd)) != MM_OK) {
-            return e != MM_OK ? e : decode_error(v, d, cmd);
+        mm_cbor_head h;
+        mm_cbor_head list;
+        at = r->pos;
+        if ((e = next(v, r, &h, cmd)) != MM_OK || (e = check_component(v, r, &h, at, cmd)) != MM_OK) {
+            return e;
         }
-        if (suit_next(d, &list) != MM_OK || (e = check_count(v, d, &list, MM_CBOR_ARRAY, UINT32_MAX, cmd)) != MM_OK) {
-            return e != MM_OK ? e : decode_error(v, d, cmd);
+        at = r->pos;
+        if ((e = next(v, r, &list, cmd)) != MM_OK ||
+            (e = check_count(v, r, &list, at, MM_CBOR_ARRAY, UINT32_MAX, cmd)) != MM_OK) {
+            return e;
         }
         for (uint64_t k = 0; k < list.arg && e == MM_OK; k++) {
-            if (suit_next(d, &it) != MM_OK) {
-                return decode_error(v, d, cmd);
+            at = r->pos;
+            if ((e = next(v, r, &h, cmd)) != MM_OK) {
+                return e;
             }
-            int64_t label = it.type == MM_CBOR_UINT   ? (int64_t)(it.arg & INT64_MAX)
-                            : it.type == MM_CBOR_NINT ? -1 - (int64_t)(it.arg & INT64_MAX)
-                                                      : 0;
+            int64_t label = h.type == MM_CBOR_UINT   ? (int64_t)(h.arg & INT64_MAX)
+                            : h.type == MM_CBOR_NINT ? -1 - (int64_t)(h.arg & INT64_MAX)
+                                                     : 0;
             /* Processor parameters (soft failure, strict order) are not a
              * component's to copy. */
-            if (it.type != MM_CBOR_UINT && it.type != MM_CBOR_NINT) {
-                e = fail_item(v, d, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, &it, cmd, 0);
+            if (h.type != MM_CBOR_UINT && h.type != MM_CBOR_NINT) {
+                e = fail_at(v, r, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, at, cmd, 0);
             } else if (suit_param_bit(label) < 0 || label == MM_SUIT_PARAM_SOFT_FAILURE ||
                        label == MM_SUIT_PARAM_STRICT_ORDER) {
-                e = fail_item(v, d, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_PARAMETER_UNSUPPORTED, &it, cmd, label);
+                e = fail_at(v, r, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_PARAMETER_UNSUPPORTED, at, cmd, label);
             }
         }
     }
@@ -227,98 +250,98 @@ static bool shared_allowed(int32_t id, bool condition)
            id == MM_SUIT_CMD_RUN_SEQUENCE || id == MM_SUIT_CMD_OVERRIDE_MULTIPLE || id == MM_SUIT_CMD_COPY_PARAMS;
 }
 
-/* True for the commands the interpreter runs itself. */
-static bool is_flow(int32_t id)
+static mm_err check_command(vstate *v, mm_cbor_flat *r, uint32_t depth, unsigned mode, uint64_t index)
 {
-    return id == MM_SUIT_CMD_SET_INDEX || id == MM_SUIT_CMD_OVERRIDE || id == MM_SUIT_CMD_TRY_EACH ||
-           id == MM_SUIT_CMD_RUN_SEQUENCE || id == MM_SUIT_CMD_OVERRIDE_MULTIPLE || id == MM_SUIT_CMD_COPY_PARAMS;
-}
-
-static mm_err check_command(vstate *v, mm_cbor_dec *d, uint32_t depth, unsigned mode, uint64_t index)
-{
-    mm_cbor_item it;
-    if (suit_next(d, &it) != MM_OK) {
-        return decode_error(v, d, 0);
+    mm_cbor_head h;
+    const uint8_t *at = r->pos;
+    mm_err e = next(v, r, &h, 0);
+    if (e != MM_OK) {
+        return e;
     }
-    if ((it.type != MM_CBOR_UINT && it.type != MM_CBOR_NINT) || it.arg > INT32_MAX) {
-        return fail_item(v, d,
-                         it.type == MM_CBOR_UINT || it.type == MM_CBOR_NINT ? MM_ERR_CBOR_RANGE : MM_ERR_CBOR_TYPE,
-                         MM_SUIT_REASON_CBOR_PARSE, &it, 0, 0);
+    if ((h.type != MM_CBOR_UINT && h.type != MM_CBOR_NINT) || h.arg > INT32_MAX) {
+        return fail_at(v, r, h.type == MM_CBOR_UINT || h.type == MM_CBOR_NINT ? MM_ERR_CBOR_RANGE : MM_ERR_CBOR_TYPE,
+                       MM_SUIT_REASON_CBOR_PARSE, at, 0, 0);
     }
-    int32_t cmd = it.type == MM_CBOR_UINT ? (int32_t)it.arg : -1 - (int32_t)it.arg;
-    const mm_suit_name *entry = mm_suit_name_find(MM_SUIT_REG_COMMAND, cmd);
-    if (entry == NULL || (!is_flow(cmd) && suit_handler(cmd, NULL) == NULL)) {
+    int32_t cmd = h.type == MM_CBOR_UINT ? (int32_t)h.arg : -1 - (int32_t)h.arg;
+    const suit_cmd_def *def = suit_command(cmd);
+    if (def == NULL) {
         /* Unknown, custom (negative), or defined by an extension this
          * processor does not implement: refused before anything runs. */
-        return fail_item(v, d, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_COMMAND_UNSUPPORTED, &it, cmd, cmd);
+        return fail_at(v, r, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_COMMAND_UNSUPPORTED, at, cmd, cmd);
     }
-    bool condition = (entry->flags & MM_SUIT_F_CONDITION) != 0;
-    if ((mode & MODE_SHARED) != 0 && !shared_allowed(cmd, condition)) {
-        return fail_item(v, d, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_COMMAND_UNSUPPORTED, &it, cmd, cmd);
+    if ((mode & MODE_SHARED) != 0 && !shared_allowed(cmd, def->condition)) {
+        return fail_at(v, r, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_COMMAND_UNSUPPORTED, at, cmd, cmd);
     }
     if (index == 0 && (mode & MODE_TOP) != 0 && v->p->man.n_components > 1 && cmd != MM_SUIT_CMD_SET_INDEX &&
         cmd != MM_SUIT_CMD_OVERRIDE_MULTIPLE) {
         /* Section 6.2: with several components every sequence first says
          * which one it is about. */
-        return fail_item(v, d, MM_ERR_MISSING_FIELD, MM_SUIT_REASON_COMPONENT_UNSUPPORTED, &it, cmd,
-                         MM_SUIT_CMD_SET_INDEX);
+        return fail_at(v, r, MM_ERR_MISSING_FIELD, MM_SUIT_REASON_COMPONENT_UNSUPPORTED, at, cmd,
+                       MM_SUIT_CMD_SET_INDEX);
     }
     if ((mode & MODE_SHARED) != 0 && depth == 0) {
         v->identity |= cmd == MM_SUIT_CMD_VENDOR_ID ? 1u : cmd == MM_SUIT_CMD_CLASS_ID ? 2u : 0u;
     }
-    switch (entry->kind) {
-    case MM_SUIT_K_POLICY:
-        if (suit_next(d, &it) != MM_OK) {
-            return decode_error(v, d, cmd);
+    switch (def->kind) {
+    case MM_SUIT_K_POLICY: {
+        at = r->pos;
+        e = next(v, r, &h, cmd);
+        if (e != MM_OK) {
+            return e;
         }
-        return it.type == MM_CBOR_UINT ? MM_OK
-                                       : fail_item(v, d, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, &it, cmd, 0);
+        return h.type == MM_CBOR_UINT ? MM_OK : fail_at(v, r, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, at, cmd, 0);
+    }
     case MM_SUIT_K_INDEX:
-        return check_index(v, d, cmd);
+        return check_index(v, r, cmd);
     case MM_SUIT_K_PARAMS:
-        return check_params(v, d, cmd, depth);
+        return check_params(v, r, cmd, depth);
     case MM_SUIT_K_TRY_EACH:
-        return check_try_each(v, d, cmd, depth, mode);
-    case MM_SUIT_K_SEQUENCE:
-        if (suit_next(d, &it) != MM_OK) {
-            return decode_error(v, d, cmd);
+        return check_try_each(v, r, cmd, depth, mode);
+    case MM_SUIT_K_SEQUENCE: {
+        at = r->pos;
+        e = next(v, r, &h, cmd);
+        if (e != MM_OK) {
+            return e;
         }
-        return check_nested(v, d, &it, cmd, depth, mode);
+        return check_nested(v, r, &h, at, cmd, depth, mode);
+    }
     case MM_SUIT_K_MULTIPLE:
-        return check_multiple(v, d, cmd, depth);
+        return check_multiple(v, r, cmd, depth);
     case MM_SUIT_K_COPY_PARAMS:
-        return check_copy_params(v, d, cmd);
+        return check_copy_params(v, r, cmd);
     default:
-        return fail_item(v, d, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_COMMAND_UNSUPPORTED, &it, cmd, cmd);
+        return fail_at(v, r, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_COMMAND_UNSUPPORTED, at, cmd, cmd);
     }
 }
 
-/* [+ (command, argument)]: the whole of body, with the decoder of its
+/* [+ (command, argument)]: the whole of body, with the reader of its
  * nesting level (each level keeps its place while the next one is read). */
 static mm_err check_seq(vstate *v, mm_bytes body, uint32_t depth, unsigned mode)
 {
-    mm_cbor_dec *d = &v->p->seq[depth];
-    mm_cbor_item arr;
-    if (suit_dec_init(d, body, SUIT_SEQ_FLAGS) != MM_OK || suit_next(d, &arr) != MM_OK) {
-        return decode_error(v, d, 0);
+    mm_cbor_flat *r = &v->p->seq[depth];
+    mm_cbor_head arr;
+    suit_flat_init(r, body);
+    mm_err e = next(v, r, &arr, 0);
+    if (e != MM_OK) {
+        return e;
     }
     if (arr.type != MM_CBOR_ARRAY) {
-        return fail_item(v, d, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, &arr, 0, 0);
+        return fail_at(v, r, MM_ERR_CBOR_TYPE, MM_SUIT_REASON_CBOR_PARSE, body.ptr, 0, 0);
     }
     if (arr.arg == 0 || arr.arg % 2 != 0) {
-        return fail_item(v, d, arr.arg == 0 ? MM_ERR_MISSING_FIELD : MM_ERR_TRUNCATED, MM_SUIT_REASON_CBOR_PARSE, &arr,
-                         0, 0);
+        return fail_at(v, r, arr.arg == 0 ? MM_ERR_MISSING_FIELD : MM_ERR_TRUNCATED, MM_SUIT_REASON_CBOR_PARSE,
+                       body.ptr, 0, 0);
     }
     if (arr.arg / 2 > MM_SUIT_MAX_COMMANDS) {
-        return fail_item(v, d, MM_ERR_TOO_LARGE, MM_SUIT_REASON_CBOR_PARSE, &arr, 0, MM_SUIT_MAX_COMMANDS);
+        return fail_at(v, r, MM_ERR_TOO_LARGE, MM_SUIT_REASON_CBOR_PARSE, body.ptr, 0, MM_SUIT_MAX_COMMANDS);
     }
     for (uint64_t i = 0; i < arr.arg / 2; i++) {
-        mm_err e = check_command(v, d, depth, mode, i);
+        e = check_command(v, r, depth, mode, i);
         if (e != MM_OK) {
             return e;
         }
     }
-    return mm_cbor_dec_finish(d) == MM_OK ? MM_OK : decode_error(v, d, 0);
+    return mm_cbor_flat_finish(r) == MM_OK ? MM_OK : decode_error(v, r, 0);
 }
 
 static mm_err check_section(vstate *v, int32_t section, mm_bytes body, unsigned mode)
