@@ -599,7 +599,9 @@ typedef struct mm_cbor_map_opts {
  * Errors: MM_ERR_CBOR_DUP_KEY, MM_ERR_UNKNOWN_FIELD, MM_ERR_MISSING_FIELD
  * (offset: the map), MM_ERR_CBOR_BAD_KEY (a key neither int nor text),
  * MM_ERR_TOO_LARGE (more unknown labels than MM_CBOR_MAP_MAX_UNKNOWN), any
- * value error. opts may be NULL. */
+ * value error. opts may be NULL. out may be NULL when every field is
+ * MM_CBOR_F_CUSTOM (its reader gets a NULL dst); a field of another kind
+ * then fails MM_ERR_INVALID_ARG. */
 MM_NODISCARD mm_err mm_cbor_decode_map(mm_cbor_dec *dec, const mm_cbor_field *fields, size_t n, void *out,
                                        uint64_t *present, mm_cbor_map_opts *opts);
 

@@ -174,7 +174,13 @@ mm_err mm_cbor_decode_map(mm_cbor_dec *dec, const mm_cbor_field *fields, size_t 
                 return mm_cbor_dec_fail(dec, MM_ERR_CBOR_DUP_KEY, key.offset);
             }
             seen |= (uint64_t)1 << idx;
-            if (decode_value(dec, &fields[idx], (uint8_t *)out + fields[idx].offset, user) != MM_OK) {
+            /* out is NULL when every field is a custom reader that keeps
+             * what it reads elsewhere (through user). */
+            void *dst = out != NULL ? (uint8_t *)out + fields[idx].offset : NULL;
+            if (dst == NULL && fields[idx].kind != MM_CBOR_F_CUSTOM) {
+                return mm_cbor_dec_fail(dec, MM_ERR_INVALID_ARG, key.offset);
+            }
+            if (decode_value(dec, &fields[idx], dst, user) != MM_OK) {
                 if (opts != NULL) {
                     opts->failed_field = idx;
                 }
