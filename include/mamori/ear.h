@@ -37,6 +37,11 @@ extern "C" {
  * is not to be repeated (ear_raw_evidence). JSON name
  * "mamori_evidence_digest". */
 #define MM_EAR_EVIDENCE_DIGEST (-70100)
+/* mamori's appraisal extension (private space): the checks that failed,
+ * {name (text): why (text)}, so a result says which check gave each
+ * vector value (the Verifier's names, docs/verifier.md). JSON name
+ * "mamori_failed_checks". */
+#define MM_EAR_FAILED_CHECKS (-70101)
 
 /* The EAR profile (eat_profile of every EAR claims-set). */
 #define MM_EAR_PROFILE "tag:ietf.org,2026:rats/ear#03"
@@ -89,6 +94,7 @@ enum {
     MM_EAR_AP_POLICY_IDS = 1u << 2,
     MM_EAR_AP_NONCE = 1u << 3,
     MM_EAR_AP_TEEP = 1u << 4,
+    MM_EAR_AP_CHECKS = 1u << 5,
 };
 
 /* One appraised attester (a submodule of the EAR). */
@@ -101,6 +107,7 @@ typedef struct mm_ear_appraisal {
     size_t n_policy_ids;
     mm_bytes nonce;   /* the evidence's nonce */
     mm_bytes teep;    /* ear_teep_claims: an encoded claims-set (mm_eat_claims_decode reads it) */
+    mm_bytes checks;  /* mamori_failed_checks: an encoded map of text to text */
     uint32_t present; /* MM_EAR_AP_* */
     mm_bytes map;     /* decoded: the appraisal's whole map (extensions by label: mm_cwt_claim_find) */
 } mm_ear_appraisal;

@@ -219,6 +219,29 @@ static mm_err read_teep(mm_cbor_dec *dec, void *dst, void *user)
     return MM_OK;
 }
 
+/* mamori_failed_checks: a map of text to text, kept encoded. */
+static mm_err read_checks(mm_cbor_dec *dec, void *dst, void *user)
+{
+    (void)user;
+    size_t start = mm_cbor_dec_offset(dec);
+    size_t n;
+    if (eat_enter(dec, true, 1, SIZE_MAX, &n) != MM_OK) {
+        return mm_cbor_dec_error(dec, NULL);
+    }
+    for (size_t i = 0; i < 2 * n; i++) {
+        mm_bytes t;
+        if (mm_cbor_get_tstr(dec, &t) != MM_OK) {
+            return mm_cbor_dec_error(dec, NULL);
+        }
+    }
+    if (mm_cbor_exit(dec) != MM_OK) {
+        return mm_cbor_dec_error(dec, NULL);
+    }
+    mm_bytes raw = mm_bytes_make(dec->base + start, mm_cbor_dec_offset(dec) - start);
+    memcpy(dst, &raw, sizeof raw);
+    return MM_OK;
+}
+
 static mm_err skip_unknown(mm_cbor_dec *dec, const mm_cbor_item *key, void *user)
 {
     (void)key;
@@ -238,6 +261,7 @@ static const mm_cbor_field appraisal_fields[] = {
     AP(MM_EAR_POLICY_IDS, MM_CBOR_F_CUSTOM, policy_ids, read_policy_ids, 0),
     AP(MM_EAT_NONCE, MM_CBOR_F_CUSTOM, nonce, read_nonce, 0),
     AP(MM_EAR_TEEP_CLAIMS, MM_CBOR_F_CUSTOM, teep, read_teep, 0),
+    AP(MM_EAR_FAILED_CHECKS, MM_CBOR_F_CUSTOM, checks, read_checks, 0),
     AP(MM_EAR_STATUS, MM_CBOR_F_CUSTOM, status, read_tier, MM_CBOR_F_REQUIRED),
 };
 
@@ -251,7 +275,7 @@ static mm_err read_appraisal(mm_cbor_dec *dec, ear_ctx *ctx, mm_ear_appraisal *a
                            &opts) != MM_OK) {
         return mm_cbor_dec_error(dec, NULL);
     }
-    ap->present = (uint32_t)(present & 0x1fu);
+    ap->present = (uint32_t)(present & 0x3fu);
     ap->map = mm_bytes_make(dec->base + start, mm_cbor_dec_offset(dec) - start);
     if ((ap->present & MM_EAR_AP_VECTOR) != 0 && !status_fits(ap->status, mm_ar4si_vector_tier(&ap->vector))) {
         return eat_fail(dec, MM_ERR_CLAIM_MISMATCH, start);
@@ -402,6 +426,12 @@ static mm_err put_appraisal(mm_cbor_enc *enc, const mm_ear_appraisal *ap)
     if ((ap->present & MM_EAR_AP_TEEP) != 0) {
         mm_cbor_put_uint(enc, MM_EAR_TEEP_CLAIMS);
         if (ap->teep.len == 0 || (ap->teep.ptr[0] >> 5) != 5 || mm_cbor_put_raw(enc, ap->teep) != MM_OK) {
+            return MM_ERR_INVALID_ARG;
+        }
+    }
+    if ((ap->present & MM_EAR_AP_CHECKS) != 0) {
+        mm_cbor_put_int(enc, MM_EAR_FAILED_CHECKS);
+        if (ap->checks.len == 0 || (ap->checks.ptr[0] >> 5) != 5 || mm_cbor_put_raw(enc, ap->checks) != MM_OK) {
             return MM_ERR_INVALID_ARG;
         }
     }

@@ -43,6 +43,7 @@ static const mm_eat_claim_info claims[] = {
     {MM_EAR_VERIFIER_ID, "ear_verifier_id", MM_EAT_V_VERIFIER_ID},
     {MM_EAR_TEEP_CLAIMS, "ear_teep_claims", MM_EAT_V_CLAIMS},
     {MM_EAR_EVIDENCE_DIGEST, "mamori_evidence_digest", MM_EAT_V_DIGEST},
+    {MM_EAR_FAILED_CHECKS, "mamori_failed_checks", MM_EAT_V_CLAIMS},
 };
 
 #define N_CLAIMS (sizeof claims / sizeof claims[0])

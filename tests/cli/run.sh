@@ -1082,5 +1082,54 @@ check scitt_consistency_bad_from 64 - scitt consistency --url http://127.0.0.1:1
 check scitt_consistency_bad_root 64 - scitt consistency --url http://127.0.0.1:1 --from 1 --root 12
 check scitt_consistency_unreachable 69 - scitt consistency --url http://127.0.0.1:1 --from 1
 
+# --- verifier: the store's administration and the clients' errors ------------
+# The service itself runs in tests/e2e (a free port, the real clients); here
+# help, usage, the store with the fixed key k11, CoRIM refusals, an unreachable
+# Verifier.
+check verifier_help 0 - verifier --help
+check verifier_no_args 64 - verifier
+check verifier_serve_help 0 - verifier serve --help
+check verifier_endorse_help 0 - verifier endorse --help
+check verifier_reference_help 0 - verifier reference --help
+check verifier_import_help 0 - verifier import --help
+check verifier_challenge_help 0 - verifier challenge --help
+check verifier_appraise_help 0 - verifier appraise --help
+check verifier_serve_no_key 64 - verifier serve --db vf.db
+check verifier_serve_public_key 65 - verifier serve --key k11.cose --db vf.db
+check verifier_serve_bad_ttl 64 - verifier serve --key k11-private.cose --nonce-ttl 0
+check verifier_endorse_no_scope 64 - verifier endorse add --db vf.db --key k11.cose
+check verifier_endorse_half_model 64 - verifier endorse add --db vf.db --key k11.cose --oemid 32473
+check verifier_endorse_bad_ueid 64 - verifier endorse add --db vf.db --key k11.cose --ueid 0102
+check verifier_endorse_missing_key 66 - verifier endorse add --db vf.db --key no-such.cose --ueid 01020304050607
+check verifier_endorse_list_missing 66 - verifier endorse list --db no-such.db
+check verifier_endorse_add 0 - verifier endorse add --db vf.db --key k11.cose --ueid 0102030405060708 --kid dev-1
+check verifier_endorse_add_model 0 - verifier endorse add --db vf.db --key k11-private.cose --oemid 89-48-23 \
+    --hwmodel 549dcecc --source acme
+check verifier_endorse_list 0 - verifier endorse list --db vf.db
+check verifier_endorse_list_json 0 - verifier endorse list --db vf.db --json
+check verifier_endorse_remove 0 - verifier endorse remove --db vf.db --source acme
+check verifier_endorse_remove_none 1 - verifier endorse remove --db vf.db --id 99
+check verifier_endorse_bad_option 64 - verifier endorse list --db vf.db --swname x
+check verifier_reference_add 0 - verifier reference add --db vf.db --swname "Acme OS" --swversion 3.1.4 \
+    --measurement boot=sha-256:4242424242424242424242424242424242424242424242424242424242424242 \
+    --debug disabled-since-boot --secure-boot --allow-oemid 32473
+check verifier_reference_add_device 0 - verifier reference add --db vf.db --ueid 0102030405060708 --swname "Acme OS 2"
+check verifier_reference_list 0 - verifier reference list --db vf.db
+check verifier_reference_list_json 0 - verifier reference list --db vf.db --json
+check verifier_reference_none 64 - verifier reference add --db vf.db
+check verifier_reference_bad_digest 64 - verifier reference add --db vf.db --measurement sha-256:4242
+check verifier_reference_bad_debug 64 - verifier reference add --db vf.db --debug off
+check verifier_reference_remove 0 - verifier reference remove --db vf.db --id 6
+check verifier_import_missing 66 - verifier import --db vf.db no-such.corim
+check verifier_import_garbage 65 - verifier import --db vf.db msg.txt
+# A CoRIM with an endorsed-values triple, which the Verifier does not act on.
+unhex "d901f5a20061610181d901fa581fa201a100616104a1018182a101d90226470102030405060781a101a10b6178" "$work/endorsed.corim"
+check verifier_import_unsupported 65 - verifier import --db vf.db endorsed.corim
+check verifier_challenge_no_url 64 - verifier challenge
+check verifier_challenge_unreachable 69 - verifier challenge --url http://127.0.0.1:1
+check verifier_appraise_no_evidence 64 - verifier appraise --url http://127.0.0.1:1
+check verifier_appraise_missing 66 - verifier appraise --url http://127.0.0.1:1 no-such.cwt
+check verifier_appraise_unreachable 69 - verifier appraise --url http://127.0.0.1:1 msg.txt
+
 echo "cli: $((total - failed))/$total cases passed"
 [ $failed = 0 ]

@@ -27,64 +27,41 @@ static const char encode_help[] = "usage: mamori cbor encode [options] FILE|-\n"
                                   "Exit status: 0 written, 65 the text is not valid notation (the error and\n"
                                   "its character offset on stderr), 64 usage, 66, 73 and 74 file errors.\n";
 
-enum { OPT_HEX = 256, OPT_SEQUENCE };
+typedef struct encode_args {
+    const char *out;
+    bool hex;
+    unsigned flags;
+} encode_args;
 
 int cbor_encode(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"hex", no_argument, NULL, OPT_HEX},
-        {"sequence", no_argument, NULL, OPT_SEQUENCE},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("out", 'o', encode_args, out),
+        CLI_BOOL("hex", 0, encode_args, hex),
+        CLI_BITS("sequence", encode_args, flags, MM_EDN_READ_SEQUENCE),
     };
-    const char *out = "-";
-    bool hex = false;
-    unsigned flags = 0;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-        case OPT_HEX:
-            hex = true;
-            break;
-        case OPT_SEQUENCE:
-            flags |= MM_EDN_READ_SEQUENCE;
-            break;
-        case 'h':
-            fputs(encode_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("cbor encode", c, argv);
-        }
-    }
-    if (argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "cbor encode", "expected one input file (see 'mamori cbor encode --help')");
-    }
-    const char *path = argv[optind];
-    uint8_t *text = NULL;
-    size_t len = 0;
-    int rc = cli_read_file(path, &text, &len);
+    static const cli_opts spec = {"cbor encode", encode_help, opts, sizeof opts / sizeof opts[0]};
+    encode_args a = {"-", false, 0};
+    cli_input in;
+    int rc = cli_parse_input(&spec, &a, argc, argv, "expected one input file", NULL, &in);
     if (rc != CLI_OK) {
-        return rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
+    const char *path = in.path;
+    mm_bytes text = mm_bytes_make(in.data, in.len);
     mm_buf size = mm_buf_make(NULL, 0);
     size_t off = 0;
-    mm_err e = mm_cbor_from_edn(mm_bytes_make(text, len), flags, &size, &off);
+    mm_err e = mm_cbor_from_edn(text, a.flags, &size, &off);
     uint8_t *cbor = NULL;
     if (e == MM_ERR_BUFFER_TOO_SMALL) {
-        cbor = malloc(size.len * (hex ? 3 : 1) + 1); /* the bytes, then their hex */
+        cbor = malloc(size.len * (a.hex ? 3 : 1) + 1); /* the bytes, then their hex */
         mm_buf b = mm_buf_make(cbor, size.len);
-        e = cbor == NULL ? MM_ERR_PLATFORM : mm_cbor_from_edn(mm_bytes_make(text, len), flags, &b, &off);
+        e = cbor == NULL ? MM_ERR_PLATFORM : mm_cbor_from_edn(text, a.flags, &b, &off);
     }
     if (e != MM_OK) {
         rc = cli_fail(e == MM_ERR_PLATFORM ? CLI_SOFTWARE : CLI_DATAERR, path, "character %zu: %s (%s)", off,
                       mm_strerror(e), mm_errname(e));
-    } else if (hex) {
+    } else if (a.hex) {
         /* The hex text after the bytes, in the same buffer. */
         mm_buf h = mm_buf_make(cbor + size.len, size.len * 2 + 1);
         if (mm_hex_encode(mm_bytes_make(cbor, size.len), &h) != MM_OK) {
@@ -96,14 +73,14 @@ int cbor_encode(int argc, char **argv)
             } else {
                 memcpy(line, h.ptr, h.len);
                 line[h.len] = '\n';
-                rc = cli_write_file(out, (const uint8_t *)line, h.len + 1, 0644);
+                rc = cli_write_file(a.out, (const uint8_t *)line, h.len + 1, 0644);
                 free(line);
             }
         }
     } else {
-        rc = cli_write_file(out, cbor, size.len, 0644);
+        rc = cli_write_file(a.out, cbor, size.len, 0644);
     }
     free(cbor);
-    free(text);
+    free(in.data);
     return rc;
 }

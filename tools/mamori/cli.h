@@ -7,6 +7,7 @@
 #ifndef MAMORI_CLI_H
 #define MAMORI_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,6 +79,103 @@ int cli_dispatch(const char *group, const cli_cmd *cmds, size_t n, int argc, cha
  * ':', else '?'). Returns CLI_USAGE. */
 int cli_bad_option(const char *cmd, int c, char **argv);
 
+/*
+ * Options (cli_opts.c): a command describes its options in a table and
+ * cli_parse_opts() reads them into the command's argument struct, so every
+ * command parses and reports them alike.
+ */
+
+/* What an option does (cli_opt.kind). */
+enum {
+    CLI_OPT_STR,  /* const char *: the value (a later one wins) */
+    CLI_OPT_BOOL, /* bool: set (no value) */
+    CLI_OPT_BITS, /* unsigned: the entry's bits or'ed in (no value) */
+    CLI_OPT_LIST, /* cli_list: one more value, at most the entry's max */
+    CLI_OPT_FN,   /* the entry's fn checks and stores the value */
+};
+
+/* The values of an option that may be repeated. */
+#define CLI_LIST_MAX 16
+typedef struct cli_list {
+    const char *v[CLI_LIST_MAX];
+    size_t n;
+} cli_list;
+
+/* Value i of an option given once for all keys or once per key (NULL when
+ * not given). */
+const char *cli_list_get(const cli_list *l, size_t i);
+
+typedef struct cli_opt {
+    const char *name; /* long name, without "--" */
+    char letter;      /* one-letter form, or 0 */
+    uint8_t kind;     /* CLI_OPT_* */
+    uint8_t max;      /* CLI_OPT_LIST: most values (at most CLI_LIST_MAX) */
+    unsigned bits;    /* CLI_OPT_BITS */
+    size_t offset;    /* of the field in the argument struct */
+    /* CLI_OPT_FN: returns a CLI code, having printed why when not CLI_OK. */
+    int (*fn)(void *args, const char *value);
+} cli_opt;
+
+/* Table entries; T is the type of the command's argument struct. */
+#define CLI_STR(name, letter, T, field)                                                                                \
+    {                                                                                                                  \
+        name, letter, CLI_OPT_STR, 0, 0, offsetof(T, field), NULL                                                      \
+    }
+#define CLI_BOOL(name, letter, T, field)                                                                               \
+    {                                                                                                                  \
+        name, letter, CLI_OPT_BOOL, 0, 0, offsetof(T, field), NULL                                                     \
+    }
+#define CLI_BITS(name, T, field, bits)                                                                                 \
+    {                                                                                                                  \
+        name, 0, CLI_OPT_BITS, 0, bits, offsetof(T, field), NULL                                                       \
+    }
+#define CLI_LIST(name, letter, T, field, max)                                                                          \
+    {                                                                                                                  \
+        name, letter, CLI_OPT_LIST, max, 0, offsetof(T, field), NULL                                                   \
+    }
+#define CLI_FN(name, fn)                                                                                               \
+    {                                                                                                                  \
+        name, 0, CLI_OPT_FN, 0, 0, 0, fn                                                                               \
+    }
+
+/* A command's options. */
+typedef struct cli_opts {
+    const char *cmd;  /* "cose sign", as messages name the command */
+    const char *help; /* printed by -h and --help */
+    const cli_opt *opts;
+    size_t n;
+} cli_opts;
+
+/* The one option of the commands that show a file: --json, into a bool
+ * (the whole argument struct). */
+extern const cli_opt cli_json_opt[1];
+
+/* What cli_parse_opts() returns when it printed the help. */
+#define CLI_HELP (-1)
+
+/* Reads the options of argv into args (getopt_long: optind is the first
+ * operand afterwards). Returns CLI_OK, CLI_HELP, or CLI_USAGE (or what an
+ * entry's fn returned) having printed why: an unknown option, a missing
+ * value, a list given too often. */
+int cli_parse_opts(const cli_opts *spec, void *args, int argc, char **argv);
+
+/* The one input file of a command, read whole. */
+typedef struct cli_input {
+    const char *path;
+    uint8_t *data; /* the caller frees it */
+    size_t len;
+} cli_input;
+
+/* cli_parse_opts(), then the one operand, a file read into *in (as
+ * cli_read_input(): hexadecimal text when hex, the command's --hex flag,
+ * is set; hex may be NULL); usage says what is wrong when there is not
+ * exactly one operand ("expected one input file"). */
+int cli_parse_input(const cli_opts *spec, void *args, int argc, char **argv, const char *usage, const bool *hex,
+                    cli_input *in);
+
+/* Prints "mamori: CMD: why (see 'mamori CMD --help')"; returns CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Reads a text option as bytes of at most CLI_KID_MAX (a kid). */
 int cli_parse_kid(const char *opt, const char *value, uint8_t *kid, size_t *len);
 
@@ -98,6 +196,24 @@ struct json_t *cli_json_hex(mm_bytes b);
 
 /* Prints b as lowercase hex on f. */
 void cli_print_hex(FILE *f, mm_bytes b);
+
+/* Standard output for people, with the indentation of the current line
+ * (the annotated diagnostic notation of 'cose show' and 'suit show');
+ * failed records a write error. */
+typedef struct cli_out {
+    unsigned indent;
+    bool failed;
+} cli_out;
+
+void cli_out_put(cli_out *o, const char *s);
+/* A line break and the indentation. */
+void cli_out_newline(cli_out *o);
+/* b as h'...'. */
+void cli_out_hex(cli_out *o, mm_bytes b);
+/* One item in diagnostic notation; flags are mm_edn_opts flags
+ * (MM_EDN_INDENT, MM_EDN_NESTED), and each line the printer starts is
+ * indented. */
+void cli_out_edn(cli_out *o, mm_bytes item, unsigned flags);
 
 /*
  * Algorithms: the one table of COSE algorithm names and numbers the commands
@@ -231,6 +347,7 @@ int cmd_eat(int argc, char **argv);
 int cmd_scitt(int argc, char **argv);
 int cmd_suit(int argc, char **argv);
 int cmd_ts(int argc, char **argv);
+int cmd_verifier(int argc, char **argv);
 
 /* mamori cbor encode (cbor_encode.c). */
 int cbor_encode(int argc, char **argv);

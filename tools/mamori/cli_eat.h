@@ -23,6 +23,9 @@ typedef enum eat_form {
 /* What data holds, from its first bytes. */
 eat_form eat_classify(mm_bytes data);
 
+/* text without the line ends a file of a JWT ends with. */
+mm_bytes eat_trim_eol(mm_bytes text);
+
 /* Decoding storage with room for what a host meets (64 of each repeated
  * claim, 256 results, 64 unknown claims; 64 appraisals and policy ids). */
 typedef struct eat_store {

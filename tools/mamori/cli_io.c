@@ -3,7 +3,6 @@
  * files, subcommand dispatch. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "mamori/cbor.h"
 
 int cli_fail(int code, const char *what, const char *fmt, ...)
 {
@@ -247,6 +247,47 @@ int cli_fail_decode(const char *what, mm_err e, size_t off)
     return cli_fail(CLI_DATAERR, what, "byte %zu: %s (%s)", off, mm_strerror(e), mm_errname(e));
 }
 
+void cli_out_put(cli_out *o, const char *s) { o->failed = o->failed || fputs(s, stdout) == EOF; }
+
+void cli_out_newline(cli_out *o)
+{
+    cli_out_put(o, "\n");
+    for (unsigned i = 0; i < o->indent; i++) {
+        cli_out_put(o, " ");
+    }
+}
+
+/* Writes the printer's text, indenting each line it starts. */
+static mm_err out_write(void *user, const char *text, size_t len)
+{
+    cli_out *o = user;
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            o->failed = o->failed || fwrite(text + start, 1, i - start, stdout) != i - start;
+            cli_out_newline(o);
+            start = i + 1;
+        }
+    }
+    o->failed = o->failed || fwrite(text + start, 1, len - start, stdout) != len - start;
+    return o->failed ? MM_ERR_PLATFORM : MM_OK;
+}
+
+void cli_out_edn(cli_out *o, mm_bytes item, unsigned flags)
+{
+    mm_edn_opts eo = {flags, MM_CBOR_ALLOW_INDEF, 2, 0};
+    if (mm_cbor_edn(item, &eo, out_write, o, NULL) != MM_OK) {
+        o->failed = true;
+    }
+}
+
+void cli_out_hex(cli_out *o, mm_bytes b)
+{
+    cli_out_put(o, "h'");
+    cli_print_hex(stdout, b);
+    cli_out_put(o, "'");
+}
+
 void cli_print_hex(FILE *f, mm_bytes b)
 {
     for (size_t i = 0; i < b.len; i++) {
@@ -280,15 +321,6 @@ int cli_json_print(json_t *j)
         return cli_fail(CLI_IOERR, "standard output", "write failed");
     }
     return CLI_OK;
-}
-
-int cli_bad_option(const char *cmd, int c, char **argv)
-{
-    const char *opt = argv[optind - 1];
-    if (c == ':') {
-        return cli_fail(CLI_USAGE, cmd, "option '%s' needs a value (see 'mamori %s --help')", opt, cmd);
-    }
-    return cli_fail(CLI_USAGE, cmd, "unknown option '%s' (see 'mamori %s --help')", opt, cmd);
 }
 
 int cli_parse_kid(const char *opt, const char *value, uint8_t *kid, size_t *len)

@@ -54,8 +54,6 @@ static const char check_help[] = "usage: mamori cbor check [options] FILE|-\n"
                                  "Exit status: 0 the input passes, 1 it does not (the reason and byte offset\n"
                                  "on stderr), 64 usage, 66 and 74 file errors.\n";
 
-enum { OPT_HEX = 256, OPT_COMPACT, OPT_NO_NESTED, OPT_SEQUENCE, OPT_MAX_DEPTH, OPT_DETERMINISTIC, OPT_UTF8 };
-
 static int parse_depth(const char *s, unsigned *out)
 {
     char *end = NULL;
@@ -67,6 +65,15 @@ static int parse_depth(const char *s, unsigned *out)
     return CLI_OK;
 }
 
+/* What show and check take. */
+typedef struct cbor_args {
+    bool hex, compact, no_nested, sequence, quiet;
+    unsigned flags; /* check: MM_CBOR_* */
+    unsigned depth;
+} cbor_args;
+
+static int set_depth(void *args, const char *value) { return parse_depth(value, &((cbor_args *)args)->depth); }
+
 static mm_err write_stdout(void *user, const char *text, size_t len)
 {
     (void)user;
@@ -75,67 +82,32 @@ static mm_err write_stdout(void *user, const char *text, size_t len)
 
 static int cbor_show(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"hex", no_argument, NULL, OPT_HEX},
-        {"compact", no_argument, NULL, OPT_COMPACT},
-        {"no-nested", no_argument, NULL, OPT_NO_NESTED},
-        {"sequence", no_argument, NULL, OPT_SEQUENCE},
-        {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_BOOL("hex", 0, cbor_args, hex),
+        CLI_BOOL("compact", 0, cbor_args, compact),
+        CLI_BOOL("no-nested", 0, cbor_args, no_nested),
+        CLI_BOOL("sequence", 0, cbor_args, sequence),
+        CLI_FN("max-depth", set_depth),
     };
-    int hex = 0;
-    mm_edn_opts eo = {MM_EDN_INDENT | MM_EDN_NESTED, MM_CBOR_ALLOW_INDEF, 2, MM_CBOR_MAX_NESTING};
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_HEX:
-            hex = 1;
-            break;
-        case OPT_COMPACT:
-            eo.flags &= ~MM_EDN_INDENT;
-            break;
-        case OPT_NO_NESTED:
-            eo.flags &= ~MM_EDN_NESTED;
-            break;
-        case OPT_SEQUENCE:
-            eo.dec_flags |= MM_CBOR_SEQUENCE;
-            break;
-        case OPT_MAX_DEPTH:
-            if (parse_depth(optarg, &eo.max_depth) != CLI_OK) {
-                return CLI_USAGE;
-            }
-            break;
-        case 'h':
-            fputs(show_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_fail(CLI_USAGE, "cbor show", "unknown option '%s' (see 'mamori cbor show --help')",
-                            argv[optind - 1]);
-        }
-    }
-    if (argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "cbor show", "expected one input file (see 'mamori cbor show --help')");
-    }
-    const char *path = argv[optind];
-    uint8_t *data = NULL;
-    size_t len = 0;
-    int rc = cli_read_input(path, hex, &data, &len);
+    static const cli_opts spec = {"cbor show", show_help, opts, sizeof opts / sizeof opts[0]};
+    cbor_args a = {false, false, false, false, false, 0, MM_CBOR_MAX_NESTING};
+    cli_input in;
+    int rc = cli_parse_input(&spec, &a, argc, argv, "expected one input file", &a.hex, &in);
     if (rc != CLI_OK) {
-        return rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
+    mm_edn_opts eo = {(a.compact ? 0u : MM_EDN_INDENT) | (a.no_nested ? 0u : MM_EDN_NESTED),
+                      MM_CBOR_ALLOW_INDEF | (a.sequence ? MM_CBOR_SEQUENCE : 0u), 2, a.depth};
     size_t off = 0;
-    mm_err e = mm_cbor_edn(mm_bytes_make(data, len), &eo, write_stdout, NULL, &off);
-    free(data);
+    mm_err e = mm_cbor_edn(mm_bytes_make(in.data, in.len), &eo, write_stdout, NULL, &off);
+    free(in.data);
     if (e == MM_ERR_PLATFORM) {
         return cli_fail(CLI_IOERR, "standard output", "write failed");
     }
     if (e != MM_OK) {
         fputc('\n', stdout);
         fflush(stdout);
-        return cli_fail(CLI_DATAERR, path, "byte %zu: %s (%s)", off, mm_strerror(e), mm_errname(e));
+        return cli_fail_decode(in.path, e, off);
     }
     fputc('\n', stdout);
     if (fflush(stdout) != 0) {
@@ -146,72 +118,31 @@ static int cbor_show(int argc, char **argv)
 
 static int cbor_check(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
-        {"utf8", no_argument, NULL, OPT_UTF8},
-        {"sequence", no_argument, NULL, OPT_SEQUENCE},
-        {"hex", no_argument, NULL, OPT_HEX},
-        {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_BITS("deterministic", cbor_args, flags, MM_CBOR_DETERMINISTIC),
+        CLI_BITS("utf8", cbor_args, flags, MM_CBOR_CHECK_UTF8),
+        CLI_BITS("sequence", cbor_args, flags, MM_CBOR_SEQUENCE),
+        CLI_BOOL("hex", 0, cbor_args, hex),
+        CLI_FN("max-depth", set_depth),
+        CLI_BOOL("quiet", 'q', cbor_args, quiet),
     };
-    int hex = 0;
-    int quiet = 0;
-    unsigned flags = 0;
-    unsigned depth = MM_CBOR_DEFAULT_NESTING;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DETERMINISTIC:
-            flags |= MM_CBOR_DETERMINISTIC;
-            break;
-        case OPT_UTF8:
-            flags |= MM_CBOR_CHECK_UTF8;
-            break;
-        case OPT_SEQUENCE:
-            flags |= MM_CBOR_SEQUENCE;
-            break;
-        case OPT_HEX:
-            hex = 1;
-            break;
-        case OPT_MAX_DEPTH:
-            if (parse_depth(optarg, &depth) != CLI_OK) {
-                return CLI_USAGE;
-            }
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
-            fputs(check_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_fail(CLI_USAGE, "cbor check", "unknown option '%s' (see 'mamori cbor check --help')",
-                            argv[optind - 1]);
-        }
-    }
-    if (argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "cbor check", "expected one input file (see 'mamori cbor check --help')");
-    }
-    const char *path = argv[optind];
-    uint8_t *data = NULL;
-    size_t len = 0;
-    int rc = cli_read_input(path, hex, &data, &len);
+    static const cli_opts spec = {"cbor check", check_help, opts, sizeof opts / sizeof opts[0]};
+    cbor_args a = {false, false, false, false, false, 0, MM_CBOR_DEFAULT_NESTING};
+    cli_input in;
+    int rc = cli_parse_input(&spec, &a, argc, argv, "expected one input file", &a.hex, &in);
     if (rc != CLI_OK) {
-        return rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
+    unsigned flags = a.flags;
     if ((flags & MM_CBOR_DETERMINISTIC) == 0) {
         flags |= MM_CBOR_ALLOW_INDEF;
     }
     mm_cbor_dec dec;
-    mm_err e = mm_cbor_dec_init(&dec, mm_bytes_make(data, len), flags);
+    mm_err e = mm_cbor_dec_init(&dec, mm_bytes_make(in.data, in.len), flags);
     if (e == MM_OK) {
-        e = mm_cbor_dec_set_max_depth(&dec, depth);
+        e = mm_cbor_dec_set_max_depth(&dec, a.depth);
     }
-    while (e == MM_OK && mm_cbor_dec_offset(&dec) < len) {
+    while (e == MM_OK && mm_cbor_dec_offset(&dec) < in.len) {
         e = mm_cbor_skip(&dec);
     }
     if (e == MM_OK) {
@@ -219,13 +150,14 @@ static int cbor_check(int argc, char **argv)
     }
     size_t off = 0;
     (void)mm_cbor_dec_error(&dec, &off);
-    free(data);
+    free(in.data);
     if (e != MM_OK) {
-        return quiet ? CLI_CHECK_FAILED
-                     : cli_fail(CLI_CHECK_FAILED, path, "byte %zu: %s (%s)", off, mm_strerror(e), mm_errname(e));
+        return a.quiet ? CLI_CHECK_FAILED
+                       : cli_fail(CLI_CHECK_FAILED, in.path, "byte %zu: %s (%s)", off, mm_strerror(e), mm_errname(e));
     }
-    if (!quiet) {
-        printf("%s: ok (%zu bytes%s)\n", path, len, (flags & MM_CBOR_DETERMINISTIC) != 0 ? ", deterministic" : "");
+    if (!a.quiet) {
+        printf("%s: ok (%zu bytes%s)\n", in.path, in.len,
+               (flags & MM_CBOR_DETERMINISTIC) != 0 ? ", deterministic" : "");
     }
     return CLI_OK;
 }

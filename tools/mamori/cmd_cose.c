@@ -145,23 +145,6 @@ static const char decrypt_help[] = "usage: mamori cose decrypt --key KEY [option
                                    "could be opened with the key, 64 usage, 65 malformed message or key, 66\n"
                                    "missing file, 73 and 74 output errors.\n";
 
-enum {
-    OPT_KEY = 256,
-    OPT_ALG,
-    OPT_KID,
-    OPT_DETACHED,
-    OPT_UNTAGGED,
-    OPT_AAD,
-    OPT_MULTI,
-    OPT_PAYLOAD,
-    OPT_OUT,
-    OPT_RECIPIENT,
-    OPT_KW,
-    OPT_CIPHERTEXT,
-    OPT_PSK,
-    OPT_PSK_ID,
-};
-
 /* Most keys one command takes (signers, recipients). */
 #define MAX_KEYS 8
 
@@ -265,24 +248,7 @@ cli_cose_type cli_cose_classify(mm_bytes msg)
  * Shared pieces.
  */
 
-/* Options that may be given once for all keys or once per key. */
-typedef struct per_key {
-    const char *v[MAX_KEYS];
-    size_t n;
-} per_key;
-
-static int per_key_add(per_key *p, const char *opt, const char *value)
-{
-    if (p->n == MAX_KEYS) {
-        return cli_fail(CLI_USAGE, opt, "given more than %d times", MAX_KEYS);
-    }
-    p->v[p->n++] = value;
-    return CLI_OK;
-}
-
-static const char *per_key_get(const per_key *p, size_t i) { return p->n == 0 ? NULL : p->n == 1 ? p->v[0] : p->v[i]; }
-
-static int per_key_check(const per_key *p, const char *cmd, const char *opt, size_t keys)
+static int per_key_check(const cli_list *p, const char *cmd, const char *opt, size_t keys)
 {
     if (p->n > 1 && p->n != keys) {
         return cli_fail(CLI_USAGE, cmd, "%s given %zu times for %zu keys: give it once, or once per key", opt, p->n,
@@ -403,7 +369,7 @@ static mm_err make_mac0(const void *ctx, mm_bytes in, mm_buf *out)
 
 /* What sign and mac share: their options and the whole run. */
 typedef struct sign_args {
-    per_key keys, algs, kids;
+    cli_list keys, algs, kids;
     const char *aad;
     unsigned flags;
     bool multi;
@@ -428,7 +394,7 @@ static int run_sign(const char *cmd, unsigned kind, const sign_args *a)
     bool whole = false;
     for (size_t i = 0; i < a->keys.n && rc == CLI_OK; i++) {
         int32_t alg = 0;
-        const char *alg_name = per_key_get(&a->algs, i);
+        const char *alg_name = cli_list_get(&a->algs, i);
         if (alg_name != NULL && cli_alg_parse("--alg", alg_name, kind, &alg) != CLI_OK) {
             rc = CLI_USAGE;
             break;
@@ -453,7 +419,7 @@ static int run_sign(const char *cmd, unsigned kind, const sign_args *a)
         s->external_aad = aad;
         s->flags = a->flags;
         s->algs = mm_lms_cose_algs(); /* the default table with HSS-LMS in front */
-        rc = kid_for(per_key_get(&a->kids, i), &keys[i], kid_bufs[i], &s->kid);
+        rc = kid_for(cli_list_get(&a->kids, i), &keys[i], kid_bufs[i], &s->kid);
         whole = whole || signs_whole(alg);
     }
     job.n = a->keys.n;
@@ -488,62 +454,32 @@ static int run_sign(const char *cmd, unsigned kind, const sign_args *a)
     return rc;
 }
 
+/* Options given once for all keys or once per key, as many as MAX_KEYS. */
+#define PER_KEY(name, T, field) CLI_LIST(name, 0, T, field, MAX_KEYS)
+
 static int sign_or_mac(int argc, char **argv, unsigned kind)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, OPT_KEY},
-        {"alg", required_argument, NULL, OPT_ALG},
-        {"kid", required_argument, NULL, OPT_KID},
-        {"detached", no_argument, NULL, OPT_DETACHED},
-        {"untagged", no_argument, NULL, OPT_UNTAGGED},
-        {"aad", required_argument, NULL, OPT_AAD},
-        {"multi", no_argument, NULL, OPT_MULTI},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt sign_opts[] = {
+        PER_KEY("key", sign_args, keys),
+        PER_KEY("alg", sign_args, algs),
+        PER_KEY("kid", sign_args, kids),
+        CLI_BITS("detached", sign_args, flags, MM_COSE_DETACHED),
+        CLI_BITS("untagged", sign_args, flags, MM_COSE_UNTAGGED),
+        CLI_STR("aad", 0, sign_args, aad),
+        CLI_BOOL("multi", 0, sign_args, multi), /* sign only: the last entry */
     };
-    const char *cmd = kind == CLI_ALG_MAC ? "cose mac" : "cose sign";
+    static const cli_opts sign_spec = {"cose sign", sign_help, sign_opts, sizeof sign_opts / sizeof sign_opts[0]};
+    static const cli_opts mac_spec = {"cose mac", mac_help, sign_opts, sizeof sign_opts / sizeof sign_opts[0] - 1};
+    const cli_opts *spec = kind == CLI_ALG_MAC ? &mac_spec : &sign_spec;
+    const char *cmd = spec->cmd;
     sign_args a;
     memset(&a, 0, sizeof a);
-    int c;
-    int rc = CLI_OK;
-    optind = 1;
-    opterr = 0;
-    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_KEY:
-            rc = per_key_add(&a.keys, "--key", optarg);
-            break;
-        case OPT_ALG:
-            rc = per_key_add(&a.algs, "--alg", optarg);
-            break;
-        case OPT_KID:
-            rc = per_key_add(&a.kids, "--kid", optarg);
-            break;
-        case OPT_DETACHED:
-            a.flags |= MM_COSE_DETACHED;
-            break;
-        case OPT_UNTAGGED:
-            a.flags |= MM_COSE_UNTAGGED;
-            break;
-        case OPT_AAD:
-            a.aad = optarg;
-            break;
-        case OPT_MULTI:
-            a.multi = kind == CLI_ALG_SIGN;
-            rc = a.multi ? CLI_OK : cli_bad_option(cmd, '?', argv);
-            break;
-        case 'h':
-            fputs(kind == CLI_ALG_MAC ? mac_help : sign_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option(cmd, c, argv);
-        }
-    }
+    int rc = cli_parse_opts(spec, &a, argc, argv);
     if (rc != CLI_OK) {
-        return rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (a.keys.n == 0 || argc - optind != 2) {
-        return cli_fail(CLI_USAGE, cmd, "expected --key, an input and an output file (see 'mamori %s --help')", cmd);
+        return cli_usage(cmd, "expected --key, an input and an output file");
     }
     if (kind == CLI_ALG_MAC && a.keys.n > 1) {
         return cli_fail(CLI_USAGE, cmd, "one --key only (COSE_Mac0 has one tag)");
@@ -599,6 +535,35 @@ static int decode_as(const char *path, mm_bytes data, cli_cose_type type, messag
         return cli_fail(CLI_DATAERR, path, "%s", cli_cose_type_name(CLI_COSE_UNKNOWN));
     }
     return e == MM_OK ? CLI_OK : cli_fail_decode(path, e, off);
+}
+
+/* What verify and decrypt share: the message in path is read, the keys of
+ * key_path loaded (flags as cli_load_keys()), then run() checks or opens it. */
+typedef int (*message_fn)(const char *path, mm_bytes data, const cli_key *keys, size_t n, const void *args, message *m);
+
+static int with_message(const char *path, const char *key_path, unsigned flags, message_fn run, const void *args)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int rc = cli_read_file(path, &data, &len);
+    if (rc != CLI_OK) {
+        return rc;
+    }
+    cli_key *keys = NULL;
+    size_t n = 0;
+    message *m = calloc(1, sizeof *m);
+    if (m == NULL) {
+        free(data);
+        return cli_fail(CLI_SOFTWARE, path, "out of memory");
+    }
+    rc = cli_load_keys(key_path, flags, &keys, &n);
+    if (rc == CLI_OK) {
+        rc = run(path, mm_bytes_make(data, len), keys, n, args, m);
+    }
+    cli_free_keys(keys, n);
+    free(m);
+    free(data);
+    return rc;
 }
 
 typedef struct verify_args {
@@ -657,8 +622,9 @@ static mm_err verify_with(const message *m, const cli_key *keys, size_t n, mm_co
     return last;
 }
 
-static int run_verify(const char *path, mm_bytes data, const cli_key *keys, size_t n, const verify_args *a, message *m)
+static int run_verify(const char *path, mm_bytes data, const cli_key *keys, size_t n, const void *args, message *m)
 {
+    const verify_args *a = args;
     cli_cose_type type = cli_cose_classify(data);
     if (type == CLI_COSE_SIGN1_OR_MAC0) {
         type = keys[0].key.kty == MM_KTY_SYMMETRIC ? CLI_COSE_MAC0 : CLI_COSE_SIGN1;
@@ -738,70 +704,22 @@ static int run_verify(const char *path, mm_bytes data, const cli_key *keys, size
 
 static int cose_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, OPT_KEY},
-        {"payload", required_argument, NULL, OPT_PAYLOAD},
-        {"aad", required_argument, NULL, OPT_AAD},
-        {"out", required_argument, NULL, OPT_OUT},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("key", 0, verify_args, key),        CLI_STR("payload", 0, verify_args, payload),
+        CLI_STR("aad", 0, verify_args, aad),        CLI_STR("out", 0, verify_args, out),
+        CLI_BOOL("quiet", 'q', verify_args, quiet),
     };
+    static const cli_opts spec = {"cose verify", verify_help, opts, sizeof opts / sizeof opts[0]};
     verify_args a;
     memset(&a, 0, sizeof a);
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_KEY:
-            a.key = optarg;
-            break;
-        case OPT_PAYLOAD:
-            a.payload = optarg;
-            break;
-        case OPT_AAD:
-            a.aad = optarg;
-            break;
-        case OPT_OUT:
-            a.out = optarg;
-            break;
-        case 'q':
-            a.quiet = true;
-            break;
-        case 'h':
-            fputs(verify_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("cose verify", c, argv);
-        }
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (a.key == NULL || argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "cose verify",
-                        "expected --key and one input file (see 'mamori cose verify --help')");
+        return cli_usage(spec.cmd, "expected --key and one input file");
     }
-    const char *path = argv[optind];
-    uint8_t *data = NULL;
-    size_t len = 0;
-    int rc = cli_read_file(path, &data, &len);
-    if (rc != CLI_OK) {
-        return rc;
-    }
-    cli_key *keys = NULL;
-    size_t n = 0;
-    message *m = calloc(1, sizeof *m);
-    if (m == NULL) {
-        free(data);
-        return cli_fail(CLI_SOFTWARE, path, "out of memory");
-    }
-    rc = cli_load_keys(a.key, 0, &keys, &n);
-    if (rc == CLI_OK) {
-        rc = run_verify(path, mm_bytes_make(data, len), keys, n, &a, m);
-    }
-    cli_free_keys(keys, n);
-    free(m);
-    free(data);
-    return rc;
+    return with_message(argv[optind], a.key, 0, run_verify, &a);
 }
 
 /*
@@ -830,7 +748,7 @@ static mm_err make_encrypted(const void *ctx, mm_bytes in, mm_buf *out)
 
 typedef struct encrypt_args {
     const char *key;
-    per_key recipients, kws, kids;
+    cli_list recipients, kws, kids;
     const char *alg, *aad, *detached, *psk, *psk_id;
     unsigned flags;
     const char *in, *out;
@@ -840,7 +758,7 @@ typedef struct encrypt_args {
 static int load_recipient(const encrypt_args *a, size_t i, cli_key *k, int32_t *ralg)
 {
     const char *path = a->recipients.v[i];
-    const char *kw = per_key_get(&a->kws, i);
+    const char *kw = cli_list_get(&a->kws, i);
     *ralg = 0;
     if (kw != NULL && cli_alg_parse("--kw", kw, CLI_ALG_RECIPIENT, ralg) != CLI_OK) {
         return CLI_USAGE;
@@ -972,7 +890,7 @@ static int run_encrypt(const encrypt_args *a)
         }
         o->key = &keys[0].key;
         if (rc == CLI_OK) {
-            rc = kid_for(per_key_get(&a->kids, 0), &keys[0], kid_bufs[0], &o->kid);
+            rc = kid_for(cli_list_get(&a->kids, 0), &keys[0], kid_bufs[0], &o->kid);
         }
     }
     for (size_t i = 0; i < n && rc == CLI_OK; i++) {
@@ -988,7 +906,7 @@ static int run_encrypt(const encrypt_args *a)
         }
         r->key = &keys[i].key;
         if (rc == CLI_OK) {
-            rc = kid_for(per_key_get(&a->kids, i), &keys[i], kid_bufs[i], &r->kid);
+            rc = kid_for(cli_list_get(&a->kids, i), &keys[i], kid_bufs[i], &r->kid);
         }
     }
     o->alg = alg != 0 ? alg : content_default;
@@ -1037,72 +955,27 @@ static int run_encrypt(const encrypt_args *a)
 
 static int cose_encrypt(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, OPT_KEY},
-        {"recipient", required_argument, NULL, OPT_RECIPIENT},
-        {"alg", required_argument, NULL, OPT_ALG},
-        {"kw", required_argument, NULL, OPT_KW},
-        {"kid", required_argument, NULL, OPT_KID},
-        {"aad", required_argument, NULL, OPT_AAD},
-        {"detached", required_argument, NULL, OPT_DETACHED},
-        {"untagged", no_argument, NULL, OPT_UNTAGGED},
-        {"psk", required_argument, NULL, OPT_PSK},
-        {"psk-id", required_argument, NULL, OPT_PSK_ID},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("key", 0, encrypt_args, key),
+        PER_KEY("recipient", encrypt_args, recipients),
+        CLI_STR("alg", 0, encrypt_args, alg),
+        PER_KEY("kw", encrypt_args, kws),
+        PER_KEY("kid", encrypt_args, kids),
+        CLI_STR("aad", 0, encrypt_args, aad),
+        CLI_STR("detached", 0, encrypt_args, detached),
+        CLI_BITS("untagged", encrypt_args, flags, MM_COSE_UNTAGGED),
+        CLI_STR("psk", 0, encrypt_args, psk),
+        CLI_STR("psk-id", 0, encrypt_args, psk_id),
     };
+    static const cli_opts spec = {"cose encrypt", encrypt_help, opts, sizeof opts / sizeof opts[0]};
     encrypt_args a;
     memset(&a, 0, sizeof a);
-    int c;
-    int rc = CLI_OK;
-    optind = 1;
-    opterr = 0;
-    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_KEY:
-            a.key = optarg;
-            break;
-        case OPT_RECIPIENT:
-            rc = per_key_add(&a.recipients, "--recipient", optarg);
-            break;
-        case OPT_ALG:
-            a.alg = optarg;
-            break;
-        case OPT_KW:
-            rc = per_key_add(&a.kws, "--kw", optarg);
-            break;
-        case OPT_KID:
-            rc = per_key_add(&a.kids, "--kid", optarg);
-            break;
-        case OPT_AAD:
-            a.aad = optarg;
-            break;
-        case OPT_DETACHED:
-            a.detached = optarg;
-            break;
-        case OPT_UNTAGGED:
-            a.flags |= MM_COSE_UNTAGGED;
-            break;
-        case OPT_PSK:
-            a.psk = optarg;
-            break;
-        case OPT_PSK_ID:
-            a.psk_id = optarg;
-            break;
-        case 'h':
-            fputs(encrypt_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("cose encrypt", c, argv);
-        }
-    }
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
     if (rc != CLI_OK) {
-        return rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if ((a.key == NULL) == (a.recipients.n == 0) || argc - optind != 2) {
-        return cli_fail(
-            CLI_USAGE, "cose encrypt",
-            "expected --key or --recipient, an input and an output file (see 'mamori cose encrypt --help')");
+        return cli_usage(spec.cmd, "expected --key or --recipient, an input and an output file");
     }
     if (a.key != NULL && a.kws.n != 0) {
         return cli_fail(CLI_USAGE, "cose encrypt", "--kw is for --recipient keys");
@@ -1140,9 +1013,9 @@ static mm_err decrypt_with(const message *m, const cli_key *keys, size_t n, mm_c
     return best;
 }
 
-static int run_decrypt(const char *path, mm_bytes data, const cli_key *keys, size_t n, const decrypt_args *a,
-                       message *m)
+static int run_decrypt(const char *path, mm_bytes data, const cli_key *keys, size_t n, const void *args, message *m)
 {
+    const decrypt_args *a = args;
     cli_cose_type type = cli_cose_classify(data);
     if (type == CLI_COSE_SIGN_OR_ENCRYPT) {
         type = CLI_COSE_ENCRYPT;
@@ -1221,70 +1094,22 @@ static int run_decrypt(const char *path, mm_bytes data, const cli_key *keys, siz
 
 static int cose_decrypt(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, OPT_KEY},
-        {"ciphertext", required_argument, NULL, OPT_CIPHERTEXT},
-        {"aad", required_argument, NULL, OPT_AAD},
-        {"out", required_argument, NULL, OPT_OUT},
-        {"psk", required_argument, NULL, OPT_PSK},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("key", 0, decrypt_args, key), CLI_STR("ciphertext", 0, decrypt_args, ciphertext),
+        CLI_STR("aad", 0, decrypt_args, aad), CLI_STR("out", 0, decrypt_args, out),
+        CLI_STR("psk", 0, decrypt_args, psk),
     };
+    static const cli_opts spec = {"cose decrypt", decrypt_help, opts, sizeof opts / sizeof opts[0]};
     decrypt_args a;
     memset(&a, 0, sizeof a);
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_KEY:
-            a.key = optarg;
-            break;
-        case OPT_CIPHERTEXT:
-            a.ciphertext = optarg;
-            break;
-        case OPT_AAD:
-            a.aad = optarg;
-            break;
-        case OPT_OUT:
-            a.out = optarg;
-            break;
-        case OPT_PSK:
-            a.psk = optarg;
-            break;
-        case 'h':
-            fputs(decrypt_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("cose decrypt", c, argv);
-        }
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (a.key == NULL || argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "cose decrypt",
-                        "expected --key and one input file (see 'mamori cose decrypt --help')");
+        return cli_usage(spec.cmd, "expected --key and one input file");
     }
-    const char *path = argv[optind];
-    uint8_t *data = NULL;
-    size_t len = 0;
-    int rc = cli_read_file(path, &data, &len);
-    if (rc != CLI_OK) {
-        return rc;
-    }
-    cli_key *keys = NULL;
-    size_t n = 0;
-    message *m = calloc(1, sizeof *m);
-    if (m == NULL) {
-        free(data);
-        return cli_fail(CLI_SOFTWARE, path, "out of memory");
-    }
-    rc = cli_load_keys(a.key, CLI_KEY_PRIVATE, &keys, &n);
-    if (rc == CLI_OK) {
-        rc = run_decrypt(path, mm_bytes_make(data, len), keys, n, &a, m);
-    }
-    cli_free_keys(keys, n);
-    free(m);
-    free(data);
-    return rc;
+    return with_message(argv[optind], a.key, CLI_KEY_PRIVATE, run_decrypt, &a);
 }
 
 int cmd_cose(int argc, char **argv)

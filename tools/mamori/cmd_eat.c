@@ -87,23 +87,6 @@ static const char result_help[] = "usage: mamori eat verify-result --key KEY [op
                                   "Exit status: 0 verified (whatever the status it reports), 1 a check failed,\n"
                                   "64 usage, 65 malformed result or key, 66 missing file.\n";
 
-enum {
-    OPT_KEY = 256,
-    OPT_CLAIMS,
-    OPT_NONCE,
-    OPT_ALG,
-    OPT_KID,
-    OPT_JWT,
-    OPT_NO_CWT_TAG,
-    OPT_UNTAGGED,
-    OPT_NESTED_KEY,
-    OPT_TEEP,
-    OPT_NOW,
-    OPT_IGNORE_TIME,
-    OPT_JSON,
-    OPT_THUMBPRINT_KID,
-};
-
 /* Most --nested-key options. */
 #define MAX_NESTED 8
 
@@ -142,6 +125,14 @@ eat_form eat_classify(mm_bytes data)
         return EAT_FORM_CLAIMS;
     }
     return it.type == MM_CBOR_TAG && it.arg == MM_EAT_TAG_DEB ? EAT_FORM_CBOR_DEB : EAT_FORM_CWT;
+}
+
+mm_bytes eat_trim_eol(mm_bytes text)
+{
+    while (text.len != 0 && (text.ptr[text.len - 1] == '\n' || text.ptr[text.len - 1] == '\r')) {
+        text.len--;
+    }
+    return text;
 }
 
 eat_store *eat_store_new(void)
@@ -352,66 +343,27 @@ static int run_issue(const issue_args *a)
 
 static int eat_issue(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, OPT_KEY},
-        {"claims", required_argument, NULL, OPT_CLAIMS},
-        {"nonce", required_argument, NULL, OPT_NONCE},
-        {"alg", required_argument, NULL, OPT_ALG},
-        {"kid", required_argument, NULL, OPT_KID},
-        {"jwt", no_argument, NULL, OPT_JWT},
-        {"no-cwt-tag", no_argument, NULL, OPT_NO_CWT_TAG},
-        {"untagged", no_argument, NULL, OPT_UNTAGGED},
-        {"thumbprint-kid", no_argument, NULL, OPT_THUMBPRINT_KID},
-        {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("key", 0, issue_args, key),
+        CLI_STR("claims", 0, issue_args, claims),
+        CLI_STR("nonce", 0, issue_args, nonce),
+        CLI_STR("alg", 0, issue_args, alg),
+        CLI_STR("kid", 0, issue_args, kid),
+        CLI_BOOL("jwt", 0, issue_args, jwt),
+        CLI_BITS("no-cwt-tag", issue_args, flags, MM_EAT_NO_CWT_TAG),
+        CLI_BITS("untagged", issue_args, flags, MM_EAT_UNTAGGED),
+        CLI_BOOL("thumbprint-kid", 0, issue_args, thumbprint_kid),
+        CLI_STR("out", 'o', issue_args, out),
     };
+    static const cli_opts spec = {"eat issue", issue_help, opts, sizeof opts / sizeof opts[0]};
     issue_args a;
     memset(&a, 0, sizeof a);
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_KEY:
-            a.key = optarg;
-            break;
-        case OPT_CLAIMS:
-            a.claims = optarg;
-            break;
-        case OPT_NONCE:
-            a.nonce = optarg;
-            break;
-        case OPT_ALG:
-            a.alg = optarg;
-            break;
-        case OPT_KID:
-            a.kid = optarg;
-            break;
-        case OPT_JWT:
-            a.jwt = true;
-            break;
-        case OPT_NO_CWT_TAG:
-            a.flags |= MM_EAT_NO_CWT_TAG;
-            break;
-        case OPT_UNTAGGED:
-            a.flags |= MM_EAT_UNTAGGED;
-            break;
-        case OPT_THUMBPRINT_KID:
-            a.thumbprint_kid = true;
-            break;
-        case 'o':
-            a.out = optarg;
-            break;
-        case 'h':
-            fputs(issue_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("eat issue", c, argv);
-        }
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (a.key == NULL || a.claims == NULL || a.out == NULL || argc != optind) {
-        return cli_fail(CLI_USAGE, "eat issue", "expected --key, --claims and -o (see 'mamori eat issue --help')");
+        return cli_usage(spec.cmd, "expected --key, --claims and -o");
     }
     return run_issue(&a);
 }
@@ -482,7 +434,18 @@ static mm_err nested_key_for(void *user, const mm_eat_nested *n, const mm_key **
 typedef struct verify_args {
     const char *key, *nonce, *now;
     bool teep, ignore_time, quiet;
+    cli_list nested; /* --nested-key NAME=KEYFILE */
 } verify_args;
+
+static int add_nested(void *args, const char *value)
+{
+    cli_list *l = &((verify_args *)args)->nested;
+    if (l->n == MAX_NESTED || strchr(value, '=') == NULL) {
+        return cli_fail(CLI_USAGE, "--nested-key", "expected NAME=KEYFILE, at most %d times", MAX_NESTED);
+    }
+    l->v[l->n++] = value;
+    return CLI_OK;
+}
 
 static int verify_cbor(const char *path, mm_bytes data, eat_form form, const cli_key *key, const verify_args *a,
                        verify_ctx *v, const mm_bytes *nonce)
@@ -547,9 +510,7 @@ static int verify_jwt(const char *path, mm_bytes data, const cli_key *key, const
 {
     json_t *claims = NULL;
     json_t *hdr = NULL;
-    while (data.len != 0 && (data.ptr[data.len - 1] == '\n' || data.ptr[data.len - 1] == '\r')) {
-        data.len--;
-    }
+    data = eat_trim_eol(data);
     mm_err e = mm_jwt_verify(data, mm_crypto_openssl(), &key->key, &claims, &hdr);
     if (e != MM_OK) {
         return fail_mm(path, "not valid", e);
@@ -605,76 +566,35 @@ static int verify_json_deb(const char *path, mm_bytes data, const cli_key *key, 
 
 static int eat_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, OPT_KEY},
-        {"nonce", required_argument, NULL, OPT_NONCE},
-        {"nested-key", required_argument, NULL, OPT_NESTED_KEY},
-        {"teep", no_argument, NULL, OPT_TEEP},
-        {"now", required_argument, NULL, OPT_NOW},
-        {"ignore-time", no_argument, NULL, OPT_IGNORE_TIME},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("key", 0, verify_args, key),        CLI_STR("nonce", 0, verify_args, nonce),
+        CLI_FN("nested-key", add_nested),           CLI_BOOL("teep", 0, verify_args, teep),
+        CLI_STR("now", 0, verify_args, now),        CLI_BOOL("ignore-time", 0, verify_args, ignore_time),
+        CLI_BOOL("quiet", 'q', verify_args, quiet),
     };
+    static const cli_opts spec = {"eat verify", verify_help, opts, sizeof opts / sizeof opts[0]};
     verify_args a;
     memset(&a, 0, sizeof a);
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
+    }
+    if (a.key == NULL || argc - optind != 1) {
+        return cli_usage(spec.cmd, "expected --key and one token");
+    }
     verify_ctx *v = calloc(1, sizeof *v);
-    const char *nested[MAX_NESTED];
-    size_t n_nested = 0;
     if (v == NULL) {
-        return cli_fail(CLI_SOFTWARE, "eat verify", "out of memory");
-    }
-    int c;
-    int rc = CLI_OK;
-    optind = 1;
-    opterr = 0;
-    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_KEY:
-            a.key = optarg;
-            break;
-        case OPT_NONCE:
-            a.nonce = optarg;
-            break;
-        case OPT_NESTED_KEY:
-            if (n_nested == MAX_NESTED || strchr(optarg, '=') == NULL) {
-                rc = cli_fail(CLI_USAGE, "--nested-key", "expected NAME=KEYFILE, at most %d times", MAX_NESTED);
-            } else {
-                nested[n_nested++] = optarg;
-            }
-            break;
-        case OPT_TEEP:
-            a.teep = true;
-            break;
-        case OPT_NOW:
-            a.now = optarg;
-            break;
-        case OPT_IGNORE_TIME:
-            a.ignore_time = true;
-            break;
-        case 'q':
-            a.quiet = true;
-            break;
-        case 'h':
-            fputs(verify_help, stdout);
-            free(v);
-            return CLI_OK;
-        default:
-            rc = cli_bad_option("eat verify", c, argv);
-        }
-    }
-    if (rc == CLI_OK && (a.key == NULL || argc - optind != 1)) {
-        rc = cli_fail(CLI_USAGE, "eat verify", "expected --key and one token (see 'mamori eat verify --help')");
+        return cli_fail(CLI_SOFTWARE, spec.cmd, "out of memory");
     }
     uint8_t nonce_buf[64];
     size_t nonce_len = 0;
     if (rc == CLI_OK && a.nonce != NULL) {
         rc = eat_parse_nonce(a.nonce, nonce_buf, &nonce_len);
     }
-    for (size_t i = 0; rc == CLI_OK && i < n_nested; i++) {
-        char *eq = strchr(nested[i], '=');
+    for (size_t i = 0; rc == CLI_OK && i < a.nested.n; i++) {
+        char *eq = strchr(a.nested.v[i], '='); /* in argv: NAME ends there */
         *eq = '\0';
-        v->keys[i].name = nested[i];
+        v->keys[i].name = a.nested.v[i];
         rc = cli_load_key(eq + 1, 0, 0, &v->keys[i].key);
         v->n_keys = rc == CLI_OK ? i + 1 : i;
     }
@@ -782,10 +702,7 @@ static int run_verify_result(const char *path, mm_bytes in, const cli_key *key, 
     mm_err e;
     eat_form form = eat_classify(in);
     if (form == EAT_FORM_JWT) {
-        while (in.len != 0 && (in.ptr[in.len - 1] == '\n' || in.ptr[in.len - 1] == '\r')) {
-            in.len--;
-        }
-        e = mm_ear_jwt_verify(in, mm_crypto_openssl(), &key->key, tc, nonce, &s->ear, &cbor, &r);
+        e = mm_ear_jwt_verify(eat_trim_eol(in), mm_crypto_openssl(), &key->key, tc, nonce, &s->ear, &cbor, &r);
     } else if (form == EAT_FORM_CWT) {
         mm_cose_verify_opts o;
         memset(&o, 0, sizeof o);
@@ -816,47 +733,20 @@ static int run_verify_result(const char *path, mm_bytes in, const cli_key *key, 
 
 static int eat_verify_result(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, OPT_KEY},
-        {"nonce", required_argument, NULL, OPT_NONCE},
-        {"now", required_argument, NULL, OPT_NOW},
-        {"ignore-time", no_argument, NULL, OPT_IGNORE_TIME},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("key", 0, result_args, key),    CLI_STR("nonce", 0, result_args, nonce),
+        CLI_STR("now", 0, result_args, now),    CLI_BOOL("ignore-time", 0, result_args, ignore_time),
+        CLI_BOOL("json", 0, result_args, json),
     };
+    static const cli_opts spec = {"eat verify-result", result_help, opts, sizeof opts / sizeof opts[0]};
     result_args a;
     memset(&a, 0, sizeof a);
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_KEY:
-            a.key = optarg;
-            break;
-        case OPT_NONCE:
-            a.nonce = optarg;
-            break;
-        case OPT_NOW:
-            a.now = optarg;
-            break;
-        case OPT_IGNORE_TIME:
-            a.ignore_time = true;
-            break;
-        case OPT_JSON:
-            a.json = true;
-            break;
-        case 'h':
-            fputs(result_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("eat verify-result", c, argv);
-        }
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (a.key == NULL || argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "eat verify-result",
-                        "expected --key and one result (see 'mamori eat verify-result --help')");
+        return cli_usage(spec.cmd, "expected --key and one result");
     }
     uint8_t nonce[64];
     size_t nonce_len = 0;
@@ -868,7 +758,7 @@ static int eat_verify_result(int argc, char **argv)
     memset(&key, 0, sizeof key);
     uint8_t *data = NULL;
     size_t len = 0;
-    int rc = cli_load_key(a.key, 0, 0, &key);
+    rc = cli_load_key(a.key, 0, 0, &key);
     if (rc == CLI_OK) {
         rc = cli_read_file(path, &data, &len);
     }

@@ -103,22 +103,6 @@ static const char export_help[] = "usage: mamori key export [options] IN OUT\n"
                                   "Exit status: 0 written, 65 not a key or no such form, 64 usage, 66 file\n"
                                   "missing, 73 OUT exists or cannot be created, 74 I/O error.\n";
 
-enum {
-    OPT_ALG = 256,
-    OPT_CRV,
-    OPT_BITS,
-    OPT_OUT,
-    OPT_KID,
-    OPT_FORCE,
-    OPT_PRIVATE,
-    OPT_JSON,
-    OPT_FORMAT,
-    OPT_PUBLIC,
-    OPT_LMS_TYPE,
-    OPT_OTS_TYPE,
-    OPT_LEVELS,
-};
-
 /* What to generate for an algorithm. */
 typedef struct gen_plan {
     int32_t kty;
@@ -357,89 +341,78 @@ static int gen_hss(const char *const lms[3], const char *name, mm_bytes kid, boo
     return rc;
 }
 
+/* --kid of gen and export: the first member of their arguments. */
+typedef struct kid_arg {
+    uint8_t kid[CLI_KID_MAX];
+    size_t len;
+    bool given;
+} kid_arg;
+
+static int set_kid(void *args, const char *value)
+{
+    kid_arg *k = args;
+    k->given = true;
+    return cli_parse_kid("--kid", value, k->kid, &k->len);
+}
+
+typedef struct gen_args {
+    kid_arg kid;
+    const char *alg, *crv, *out;
+    const char *lms[3]; /* --lms-type, --ots-type, --levels */
+    long bits;
+    bool force;
+} gen_args;
+
+static int gen_bits(void *args, const char *value)
+{
+    char *end = NULL;
+    long bits = strtol(value, &end, 10);
+    if (end == value || *end != '\0' || (bits != 2048 && bits != 3072 && bits != 4096)) {
+        return cli_fail(CLI_USAGE, "--bits", "expected 2048, 3072 or 4096, got '%s'", value);
+    }
+    ((gen_args *)args)->bits = bits;
+    return CLI_OK;
+}
+
 static int key_gen(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"alg", required_argument, NULL, OPT_ALG},
-        {"crv", required_argument, NULL, OPT_CRV},
-        {"bits", required_argument, NULL, OPT_BITS},
-        {"out", required_argument, NULL, OPT_OUT},
-        {"kid", required_argument, NULL, OPT_KID},
-        {"force", no_argument, NULL, OPT_FORCE},
-        {"lms-type", required_argument, NULL, OPT_LMS_TYPE},
-        {"ots-type", required_argument, NULL, OPT_OTS_TYPE},
-        {"levels", required_argument, NULL, OPT_LEVELS},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("alg", 0, gen_args, alg),
+        CLI_STR("crv", 0, gen_args, crv),
+        CLI_FN("bits", gen_bits),
+        CLI_STR("out", 0, gen_args, out),
+        CLI_FN("kid", set_kid),
+        CLI_BOOL("force", 0, gen_args, force),
+        CLI_STR("lms-type", 0, gen_args, lms[0]),
+        CLI_STR("ots-type", 0, gen_args, lms[1]),
+        CLI_STR("levels", 0, gen_args, lms[2]),
     };
-    const char *lms[3] = {NULL, NULL, NULL}; /* --lms-type, --ots-type, --levels */
-    const char *alg = NULL;
-    const char *crv = NULL;
-    const char *out = NULL;
-    long bits = 0;
-    bool force = false;
-    uint8_t kid[CLI_KID_MAX];
-    size_t kid_len = 0;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_ALG:
-            alg = optarg;
-            break;
-        case OPT_CRV:
-            crv = optarg;
-            break;
-        case OPT_BITS: {
-            char *end = NULL;
-            bits = strtol(optarg, &end, 10);
-            if (end == optarg || *end != '\0' || (bits != 2048 && bits != 3072 && bits != 4096)) {
-                return cli_fail(CLI_USAGE, "--bits", "expected 2048, 3072 or 4096, got '%s'", optarg);
-            }
-            break;
-        }
-        case OPT_OUT:
-            out = optarg;
-            break;
-        case OPT_KID:
-            if (cli_parse_kid("--kid", optarg, kid, &kid_len) != CLI_OK) {
-                return CLI_USAGE;
-            }
-            break;
-        case OPT_FORCE:
-            force = true;
-            break;
-        case OPT_LMS_TYPE:
-        case OPT_OTS_TYPE:
-        case OPT_LEVELS:
-            lms[c - OPT_LMS_TYPE] = optarg;
-            break;
-        case 'h':
-            fputs(gen_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("key gen", c, argv);
-        }
+    static const cli_opts spec = {"key gen", gen_help, opts, sizeof opts / sizeof opts[0]};
+    gen_args a;
+    memset(&a, 0, sizeof a);
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (optind != argc) {
-        return cli_fail(CLI_USAGE, "key gen", "unexpected argument '%s' (see 'mamori key gen --help')", argv[optind]);
+        return cli_usage(spec.cmd, "unexpected argument '%s'", argv[optind]);
     }
-    if (alg == NULL || out == NULL) {
-        return cli_fail(CLI_USAGE, "key gen", "--alg and --out are required (see 'mamori key gen --help')");
+    if (a.alg == NULL || a.out == NULL) {
+        return cli_usage(spec.cmd, "--alg and --out are required");
     }
-    bool hss = strcasecmp(alg, "HSS-LMS") == 0;
-    if (!hss && (lms[0] != NULL || lms[1] != NULL || lms[2] != NULL)) {
+    mm_bytes kid = mm_bytes_make(a.kid.kid, a.kid.len);
+    bool hss = strcasecmp(a.alg, "HSS-LMS") == 0;
+    if (!hss && (a.lms[0] != NULL || a.lms[1] != NULL || a.lms[2] != NULL)) {
         return cli_fail(CLI_USAGE, "key gen", "--lms-type, --ots-type and --levels are for --alg HSS-LMS");
     }
     if (hss) {
-        if (crv != NULL || bits != 0) {
+        if (a.crv != NULL || a.bits != 0) {
             return cli_fail(CLI_USAGE, "key gen", "HSS-LMS keys have no curve or size (--lms-type, --ots-type)");
         }
-        return gen_hss(lms, out, mm_bytes_make(kid, kid_len), force);
+        return gen_hss(a.lms, a.out, kid, a.force);
     }
     gen_plan plan = {0, 0, 0};
-    int rc = plan_for(alg, crv, bits, &plan);
+    rc = plan_for(a.alg, a.crv, a.bits, &plan);
     if (rc != CLI_OK) {
         return rc;
     }
@@ -447,10 +420,10 @@ static int key_gen(int argc, char **argv)
     memset(&key, 0, sizeof key);
     mm_err e = mm_key_generate(mm_crypto_openssl(), plan.kty, plan.crv_or_bits, plan.alg, MM_KEY_EXTRACTABLE, &key);
     if (e != MM_OK) {
-        return cli_fail(cli_exit_for(e), "key gen", "cannot generate a %s key: %s (%s)", alg, mm_strerror(e),
+        return cli_fail(cli_exit_for(e), "key gen", "cannot generate a %s key: %s (%s)", a.alg, mm_strerror(e),
                         mm_errname(e));
     }
-    rc = gen_write(&key, out, mm_bytes_make(kid, kid_len), force);
+    rc = gen_write(&key, a.out, kid, a.force);
     mm_key_free(&key);
     return rc;
 }
@@ -606,64 +579,44 @@ static json_t *key_json(json_t *o, const cli_key *k, const key_facts *f)
     return o;
 }
 
+typedef struct show_args {
+    bool want_private, json;
+} show_args;
+
 static int key_show(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"private", no_argument, NULL, OPT_PRIVATE},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_BOOL("private", 0, show_args, want_private),
+        CLI_BOOL("json", 0, show_args, json),
     };
-    bool want_private = false;
-    bool json = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_PRIVATE:
-            want_private = true;
-            break;
-        case OPT_JSON:
-            json = true;
-            break;
-        case 'h':
-            fputs(show_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("key show", c, argv);
-        }
-    }
-    if (argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "key show", "expected one key file (see 'mamori key show --help')");
-    }
-    const char *path = argv[optind];
-    uint8_t *data = NULL;
-    size_t len = 0;
-    int rc = cli_read_file(path, &data, &len);
+    static const cli_opts spec = {"key show", show_help, opts, sizeof opts / sizeof opts[0]};
+    show_args a = {false, false};
+    cli_input in;
+    int rc = cli_parse_input(&spec, &a, argc, argv, "expected one key file", NULL, &in);
     if (rc != CLI_OK) {
-        return rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
+    const char *path = in.path;
     cli_key *keys = calloc(CLI_KEYSET_MAX, sizeof *keys);
     key_facts *facts = calloc(CLI_KEYSET_MAX, sizeof *facts);
     if (keys == NULL || facts == NULL) {
         free(keys);
         free(facts);
-        free(data);
+        free(in.data);
         return cli_fail(CLI_SOFTWARE, path, "out of memory");
     }
     size_t n = 0;
-    rc = cli_parse_keys(path, mm_bytes_make(data, len), keys, CLI_KEYSET_MAX, &n);
-    bool set = rc == CLI_OK && (data[0] >> 5) == MM_CBOR_ARRAY;
-    mm_wipe(data, len);
-    free(data);
+    rc = cli_parse_keys(path, mm_bytes_make(in.data, in.len), keys, CLI_KEYSET_MAX, &n);
+    bool set = rc == CLI_OK && (in.data[0] >> 5) == MM_CBOR_ARRAY;
+    mm_wipe(in.data, in.len);
+    free(in.data);
     for (size_t i = 0; i < n && rc == CLI_OK; i++) {
-        mm_err e = key_facts_of(&keys[i].key, want_private, &facts[i]);
+        mm_err e = key_facts_of(&keys[i].key, a.want_private, &facts[i]);
         if (e != MM_OK) {
             rc = cli_fail(cli_exit_for(e), path, "key %zu: %s (%s)", i, mm_strerror(e), mm_errname(e));
         }
     }
-    if (rc == CLI_OK && json) {
+    if (rc == CLI_OK && a.json) {
         json_t *o = json_object();
         json_object_set_new(o, "file", json_string(path));
         if (set) {
@@ -702,65 +655,51 @@ static int key_show(int argc, char **argv)
  * export
  */
 
+typedef struct export_args {
+    kid_arg kid;
+    const char *format;
+    bool pub, force;
+} export_args;
+
+static int set_format(void *args, const char *value)
+{
+    if (strcmp(value, "pem") != 0 && strcmp(value, "der") != 0 && strcmp(value, "cose") != 0) {
+        return cli_fail(CLI_USAGE, "--format", "expected pem, der or cose, got '%s'", value);
+    }
+    ((export_args *)args)->format = value;
+    return CLI_OK;
+}
+
 static int key_export(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"public", no_argument, NULL, OPT_PUBLIC},
-        {"kid", required_argument, NULL, OPT_KID},
-        {"force", no_argument, NULL, OPT_FORCE},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_FN("format", set_format),
+        CLI_BOOL("public", 0, export_args, pub),
+        CLI_FN("kid", set_kid),
+        CLI_BOOL("force", 0, export_args, force),
     };
-    const char *format = "pem";
-    bool pub = false;
-    bool force = false;
-    bool kid_given = false;
-    uint8_t kid[CLI_KID_MAX];
-    size_t kid_len = 0;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_FORMAT:
-            format = optarg;
-            if (strcmp(format, "pem") != 0 && strcmp(format, "der") != 0 && strcmp(format, "cose") != 0) {
-                return cli_fail(CLI_USAGE, "--format", "expected pem, der or cose, got '%s'", format);
-            }
-            break;
-        case OPT_PUBLIC:
-            pub = true;
-            break;
-        case OPT_KID:
-            if (cli_parse_kid("--kid", optarg, kid, &kid_len) != CLI_OK) {
-                return CLI_USAGE;
-            }
-            kid_given = true;
-            break;
-        case OPT_FORCE:
-            force = true;
-            break;
-        case 'h':
-            fputs(export_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("key export", c, argv);
-        }
+    static const cli_opts spec = {"key export", export_help, opts, sizeof opts / sizeof opts[0]};
+    export_args a;
+    memset(&a, 0, sizeof a);
+    a.format = "pem";
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (argc - optind != 2) {
-        return cli_fail(CLI_USAGE, "key export",
-                        "expected an input and an output file (see 'mamori key export --help')");
+        return cli_usage(spec.cmd, "expected an input and an output file");
     }
     const char *in = argv[optind];
     char *out = argv[optind + 1];
+    const char *format = a.format;
+    bool pub = a.pub;
     cli_key k;
-    int rc = cli_load_key(in, 0, 0, &k);
+    rc = cli_load_key(in, 0, 0, &k);
     if (rc != CLI_OK) {
         return rc;
     }
     bool priv = !pub && (k.key.flags & MM_KEY_PRIVATE) != 0;
-    mm_bytes use_kid = kid_given ? mm_bytes_make(kid, kid_len) : mm_bytes_make(k.kid, k.kid_len);
+    mm_bytes use_kid = a.kid.given ? mm_bytes_make(a.kid.kid, a.kid.len) : mm_bytes_make(k.kid, k.kid_len);
     out_file f = {out, NULL, 0, priv ? 0600u : 0644u};
     uint8_t cose[PARTS_MAX];
     mm_err e;
@@ -791,7 +730,7 @@ static int key_export(int argc, char **argv)
                       mm_errname(e));
     }
     if (rc == CLI_OK) {
-        rc = write_files(&f, 1, force);
+        rc = write_files(&f, 1, a.force);
     }
     if (f.data != cose) {
         free_secret(f.data, f.len);

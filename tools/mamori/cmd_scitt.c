@@ -83,26 +83,6 @@ static const char verify_help[] =
     "Exit status: 0 included (as the policy asks), 1 not proven (the reasons on\n"
     "stderr), 64 usage, 65 malformed statement, receipt or key, 66 missing file.\n";
 
-enum {
-    OPT_KEY = 256,
-    OPT_ISS,
-    OPT_SUB,
-    OPT_ALG,
-    OPT_KID,
-    OPT_X5CHAIN,
-    OPT_CTY,
-    OPT_HASH,
-    OPT_PREIMAGE_CTY,
-    OPT_LOCATION,
-    OPT_IAT,
-    OPT_NO_IAT,
-    OPT_DETACHED,
-    OPT_TS_KEY,
-    OPT_RECEIPT,
-    OPT_ALL,
-    OPT_JSON,
-};
-
 /* Most --ts-key and --receipt options. */
 #define MAX_FILES 16
 
@@ -363,83 +343,31 @@ static int run_statement(const statement_args *a)
 
 static int scitt_statement(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, OPT_KEY},
-        {"iss", required_argument, NULL, OPT_ISS},
-        {"sub", required_argument, NULL, OPT_SUB},
-        {"out", required_argument, NULL, 'o'},
-        {"alg", required_argument, NULL, OPT_ALG},
-        {"kid", required_argument, NULL, OPT_KID},
-        {"x5chain", required_argument, NULL, OPT_X5CHAIN},
-        {"content-type", required_argument, NULL, OPT_CTY},
-        {"hash", required_argument, NULL, OPT_HASH},
-        {"preimage-content-type", required_argument, NULL, OPT_PREIMAGE_CTY},
-        {"location", required_argument, NULL, OPT_LOCATION},
-        {"iat", required_argument, NULL, OPT_IAT},
-        {"no-iat", no_argument, NULL, OPT_NO_IAT},
-        {"detached", no_argument, NULL, OPT_DETACHED},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("key", 0, statement_args, key),
+        CLI_STR("iss", 0, statement_args, iss),
+        CLI_STR("sub", 0, statement_args, sub),
+        CLI_STR("out", 'o', statement_args, out),
+        CLI_STR("alg", 0, statement_args, alg),
+        CLI_STR("kid", 0, statement_args, kid),
+        CLI_STR("x5chain", 0, statement_args, x5chain),
+        CLI_STR("content-type", 0, statement_args, cty),
+        CLI_STR("hash", 0, statement_args, hash),
+        CLI_STR("preimage-content-type", 0, statement_args, preimage_cty),
+        CLI_STR("location", 0, statement_args, location),
+        CLI_STR("iat", 0, statement_args, iat),
+        CLI_BOOL("no-iat", 0, statement_args, no_iat),
+        CLI_BOOL("detached", 0, statement_args, detached),
     };
+    static const cli_opts spec = {"scitt statement", statement_help, opts, sizeof opts / sizeof opts[0]};
     statement_args a;
     memset(&a, 0, sizeof a);
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_KEY:
-            a.key = optarg;
-            break;
-        case OPT_ISS:
-            a.iss = optarg;
-            break;
-        case OPT_SUB:
-            a.sub = optarg;
-            break;
-        case 'o':
-            a.out = optarg;
-            break;
-        case OPT_ALG:
-            a.alg = optarg;
-            break;
-        case OPT_KID:
-            a.kid = optarg;
-            break;
-        case OPT_X5CHAIN:
-            a.x5chain = optarg;
-            break;
-        case OPT_CTY:
-            a.cty = optarg;
-            break;
-        case OPT_HASH:
-            a.hash = optarg;
-            break;
-        case OPT_PREIMAGE_CTY:
-            a.preimage_cty = optarg;
-            break;
-        case OPT_LOCATION:
-            a.location = optarg;
-            break;
-        case OPT_IAT:
-            a.iat = optarg;
-            break;
-        case OPT_NO_IAT:
-            a.no_iat = true;
-            break;
-        case OPT_DETACHED:
-            a.detached = true;
-            break;
-        case 'h':
-            fputs(statement_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("scitt statement", c, argv);
-        }
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (a.key == NULL || a.iss == NULL || a.sub == NULL || a.out == NULL || argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "scitt statement",
-                        "expected --key, --iss, --sub, -o and one payload file (see 'mamori scitt statement --help')");
+        return cli_usage(spec.cmd, "expected --key, --iss, --sub, -o and one payload file");
     }
     if (a.iat != NULL && a.no_iat) {
         return cli_fail(CLI_USAGE, "scitt statement", "--iat and --no-iat contradict each other");
@@ -453,10 +381,7 @@ static int scitt_statement(int argc, char **argv)
  */
 
 typedef struct verify_args {
-    const char *ts_keys[MAX_FILES];
-    size_t n_ts_keys;
-    const char *receipts[MAX_FILES];
-    size_t n_receipts;
+    cli_list ts_keys, receipts;
     bool all, json, quiet;
     const char *in;
 } verify_args;
@@ -472,15 +397,15 @@ typedef struct trusted {
 
 static int load_trusted(const verify_args *a, trusted *t)
 {
-    for (size_t f = 0; f < a->n_ts_keys; f++) {
-        int rc = cli_load_keys(a->ts_keys[f], 0, &t->files[f], &t->counts[f]);
+    for (size_t f = 0; f < a->ts_keys.n; f++) {
+        int rc = cli_load_keys(a->ts_keys.v[f], 0, &t->files[f], &t->counts[f]);
         if (rc != CLI_OK) {
             return rc;
         }
         for (size_t i = 0; i < t->counts[f]; i++) {
             cli_key *k = &t->files[f][i];
             t->keys[t->n] = (mm_scitt_ts_key){&k->key, mm_bytes_make(k->kid, k->kid_len)};
-            t->from[t->n++] = a->ts_keys[f];
+            t->from[t->n++] = a->ts_keys.v[f];
         }
     }
     return CLI_OK;
@@ -582,12 +507,12 @@ static int run_verify(const verify_args *a, mm_bytes data, trusted *t)
     mm_bytes receipts[MM_SCITT_MAX_RECEIPTS];
     size_t n = 0;
     int rc = CLI_OK;
-    for (size_t i = 0; i < a->n_receipts && rc == CLI_OK; i++) {
+    for (size_t i = 0; i < a->receipts.n && rc == CLI_OK; i++) {
         size_t len = 0;
-        rc = cli_read_file(a->receipts[i], &files[i], &len);
+        rc = cli_read_file(a->receipts.v[i], &files[i], &len);
         receipts[n++] = mm_bytes_make(files[i], len);
     }
-    if (rc == CLI_OK && a->n_receipts == 0) {
+    if (rc == CLI_OK && a->receipts.n == 0) {
         if (st.n_receipts == 0) {
             rc = cli_fail(CLI_CHECK_FAILED, a->in, "no receipts: not a transparent statement (give --receipt)");
         } else if (st.n_receipts > MM_SCITT_MAX_RECEIPTS) {
@@ -658,62 +583,24 @@ static int run_verify(const verify_args *a, mm_bytes data, trusted *t)
     return rc;
 }
 
-static int add_file(const char *opt, const char **list, size_t *n, const char *value)
-{
-    if (*n == MAX_FILES) {
-        return cli_fail(CLI_USAGE, opt, "given more than %d times", MAX_FILES);
-    }
-    list[(*n)++] = value;
-    return CLI_OK;
-}
-
 static int scitt_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"ts-key", required_argument, NULL, OPT_TS_KEY},
-        {"receipt", required_argument, NULL, OPT_RECEIPT},
-        {"all", no_argument, NULL, OPT_ALL},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_LIST("ts-key", 0, verify_args, ts_keys, MAX_FILES),
+        CLI_LIST("receipt", 0, verify_args, receipts, MAX_FILES),
+        CLI_BOOL("all", 0, verify_args, all),
+        CLI_BOOL("json", 0, verify_args, json),
+        CLI_BOOL("quiet", 'q', verify_args, quiet),
     };
+    static const cli_opts spec = {"scitt verify", verify_help, opts, sizeof opts / sizeof opts[0]};
     verify_args a;
     memset(&a, 0, sizeof a);
-    int c;
-    int rc = CLI_OK;
-    optind = 1;
-    opterr = 0;
-    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_TS_KEY:
-            rc = add_file("--ts-key", a.ts_keys, &a.n_ts_keys, optarg);
-            break;
-        case OPT_RECEIPT:
-            rc = add_file("--receipt", a.receipts, &a.n_receipts, optarg);
-            break;
-        case OPT_ALL:
-            a.all = true;
-            break;
-        case OPT_JSON:
-            a.json = true;
-            break;
-        case 'q':
-            a.quiet = true;
-            break;
-        case 'h':
-            fputs(verify_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("scitt verify", c, argv);
-        }
-    }
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
     if (rc != CLI_OK) {
-        return rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
-    if (a.n_ts_keys == 0 || argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "scitt verify",
-                        "expected --ts-key and one statement file (see 'mamori scitt verify --help')");
+    if (a.ts_keys.n == 0 || argc - optind != 1) {
+        return cli_usage(spec.cmd, "expected --ts-key and one statement file");
     }
     a.in = argv[optind];
     uint8_t *data = NULL;

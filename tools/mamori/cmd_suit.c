@@ -161,6 +161,35 @@ void suit_describe_failure(const mm_suit_failure *f, char *out, size_t cap)
     }
 }
 
+/* Loads the trust anchors of keys and reads the envelope at path; on
+ * failure nothing is left to free. */
+static int load_envelope(const cli_list *keys, const char *path, suit_anchors *a, uint8_t **env, size_t *len)
+{
+    int rc = suit_anchors_load(a, keys->v, keys->n);
+    if (rc != CLI_OK) {
+        return rc;
+    }
+    rc = cli_read_file(path, env, len);
+    if (rc != CLI_OK) {
+        suit_anchors_free(a);
+    }
+    return rc;
+}
+
+/* The processor's configuration with the anchors of a, the OpenSSL backend
+ * and HSS-LMS in front of the default algorithm table. */
+static void config_for(mm_suit_config *cfg, const suit_anchors *a, uint8_t *scratch, size_t scratch_len, unsigned flags)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->crypto = mm_crypto_openssl();
+    cfg->anchors = a->anchors;
+    cfg->algs = mm_lms_cose_algs();
+    cfg->n_anchors = a->n;
+    cfg->scratch = scratch;
+    cfg->scratch_len = scratch_len;
+    cfg->flags = flags;
+}
+
 static const char *alg_text(int32_t alg)
 {
     const char *n = cli_alg_name(alg);
@@ -170,69 +199,40 @@ static const char *alg_text(int32_t alg)
 /*
  * verify
  */
+typedef struct verify_args {
+    cli_list keys;
+    unsigned flags;
+    bool quiet;
+} verify_args;
+
 static int cmd_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"all", no_argument, NULL, 'a'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_LIST("key", 'k', verify_args, keys, SUIT_CLI_MAX_FILES),
+        CLI_BITS("all", verify_args, flags, MM_SUIT_AUTH_ALL),
+        CLI_BOOL("quiet", 'q', verify_args, quiet),
     };
-    const char *keys[SUIT_CLI_MAX_FILES];
-    size_t n_keys = 0;
-    unsigned flags = 0;
-    bool quiet = false;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":k:qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'k':
-            if (n_keys == SUIT_CLI_MAX_FILES) {
-                return cli_fail(CLI_USAGE, "suit verify", "at most %d key files", SUIT_CLI_MAX_FILES);
-            }
-            keys[n_keys++] = optarg;
-            break;
-        case 'a':
-            flags |= MM_SUIT_AUTH_ALL;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'h':
-            fputs(verify_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("suit verify", c, argv);
-        }
+    static const cli_opts spec = {"suit verify", verify_help, opts, sizeof opts / sizeof opts[0]};
+    verify_args o;
+    memset(&o, 0, sizeof o);
+    int rc = cli_parse_opts(&spec, &o, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
-    if (argc - optind != 1 || n_keys == 0) {
-        return cli_fail(CLI_USAGE, "suit verify", "%s (see 'mamori suit verify --help')",
-                        n_keys == 0 ? "a trust anchor (-k KEY) is needed" : "one FILE is needed");
+    if (argc - optind != 1 || o.keys.n == 0) {
+        return cli_usage(spec.cmd, "%s", o.keys.n == 0 ? "a trust anchor (-k KEY) is needed" : "one FILE is needed");
     }
     const char *path = argv[optind];
     suit_anchors a;
-    int rc = suit_anchors_load(&a, keys, n_keys);
-    if (rc != CLI_OK) {
-        return rc;
-    }
     uint8_t *env = NULL;
     size_t len = 0;
-    rc = cli_read_file(path, &env, &len);
+    rc = load_envelope(&o.keys, path, &a, &env, &len);
     if (rc != CLI_OK) {
-        suit_anchors_free(&a);
         return rc;
     }
     uint8_t scratch[2048];
     mm_suit_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.crypto = mm_crypto_openssl();
-    cfg.anchors = a.anchors;
-    cfg.algs = mm_lms_cose_algs(); /* the default table with HSS-LMS in front */
-    cfg.n_anchors = a.n;
-    cfg.scratch = scratch;
-    cfg.scratch_len = sizeof scratch;
-    cfg.flags = flags;
+    config_for(&cfg, &a, scratch, sizeof scratch, o.flags);
     mm_suit_processor *p = calloc(1, sizeof *p);
     mm_err e = p != NULL ? mm_suit_processor_init(p, &cfg) : MM_ERR_PLATFORM;
     if (e == MM_OK) {
@@ -242,7 +242,7 @@ static int cmd_verify(int argc, char **argv)
         char why[256];
         suit_describe_failure(mm_suit_processor_failure(p), why, sizeof why);
         rc = cli_fail(cli_exit_for(e), path, "refused: %s: %s (%s)", why, mm_strerror(e), mm_errname(e));
-    } else if (!quiet) {
+    } else if (!o.quiet) {
         const mm_suit_manifest *m = mm_suit_processor_manifest(p);
         const mm_suit_auth *au = mm_suit_processor_auth(p);
         printf("%s: verified\n", path);
@@ -361,8 +361,7 @@ static int write_report(const char *out, const char *key_path, mm_bytes report)
 }
 
 typedef struct process_opts {
-    const char *keys[SUIT_CLI_MAX_FILES];
-    size_t n_keys;
+    cli_list keys;
     const char *device;
     const char *report;
     const char *report_key;
@@ -374,71 +373,29 @@ typedef struct process_opts {
 
 static int parse_process(int argc, char **argv, process_opts *o)
 {
-    enum { OPT_DEVICE = 256, OPT_UPDATE, OPT_INVOKE, OPT_REPORT, OPT_REPORT_KEY, OPT_NONCE, OPT_ALL, OPT_REPORT_ALL };
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"device", required_argument, NULL, OPT_DEVICE},
-        {"update", no_argument, NULL, OPT_UPDATE},
-        {"invoke", no_argument, NULL, OPT_INVOKE},
-        {"report", required_argument, NULL, OPT_REPORT},
-        {"report-key", required_argument, NULL, OPT_REPORT_KEY},
-        {"nonce", required_argument, NULL, OPT_NONCE},
-        {"all", no_argument, NULL, OPT_ALL},
-        {"report-all", no_argument, NULL, OPT_REPORT_ALL},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_LIST("key", 'k', process_opts, keys, SUIT_CLI_MAX_FILES),
+        CLI_STR("device", 0, process_opts, device),
+        CLI_BITS("update", process_opts, procs, MM_SUIT_PROC_UPDATE),
+        CLI_BITS("invoke", process_opts, procs, MM_SUIT_PROC_INVOKE),
+        CLI_STR("report", 0, process_opts, report),
+        CLI_STR("report-key", 0, process_opts, report_key),
+        CLI_STR("nonce", 0, process_opts, nonce),
+        CLI_BITS("all", process_opts, flags, MM_SUIT_AUTH_ALL),
+        CLI_BITS("report-all", process_opts, flags, MM_SUIT_REPORT_ALL),
+        CLI_BOOL("verbose", 'v', process_opts, verbose),
     };
+    static const cli_opts spec = {"suit process", process_help, opts, sizeof opts / sizeof opts[0]};
     memset(o, 0, sizeof *o);
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":k:vh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'k':
-            if (o->n_keys == SUIT_CLI_MAX_FILES) {
-                return cli_fail(CLI_USAGE, "suit process", "at most %d key files", SUIT_CLI_MAX_FILES);
-            }
-            o->keys[o->n_keys++] = optarg;
-            break;
-        case OPT_DEVICE:
-            o->device = optarg;
-            break;
-        case OPT_UPDATE:
-            o->procs |= MM_SUIT_PROC_UPDATE;
-            break;
-        case OPT_INVOKE:
-            o->procs |= MM_SUIT_PROC_INVOKE;
-            break;
-        case OPT_REPORT:
-            o->report = optarg;
-            break;
-        case OPT_REPORT_KEY:
-            o->report_key = optarg;
-            break;
-        case OPT_NONCE:
-            o->nonce = optarg;
-            break;
-        case OPT_ALL:
-            o->flags |= MM_SUIT_AUTH_ALL;
-            break;
-        case OPT_REPORT_ALL:
-            o->flags |= MM_SUIT_REPORT_ALL;
-            break;
-        case 'v':
-            o->verbose = true;
-            break;
-        case 'h':
-            fputs(process_help, stdout);
-            return -1;
-        default:
-            return cli_bad_option("suit process", c, argv);
-        }
+    int rc = cli_parse_opts(&spec, o, argc, argv);
+    if (rc != CLI_OK) {
+        return rc;
     }
-    if (argc - optind != 1 || o->n_keys == 0 || o->device == NULL) {
-        return cli_fail(CLI_USAGE, "suit process", "%s (see 'mamori suit process --help')",
-                        o->n_keys == 0      ? "a trust anchor (-k KEY) is needed"
-                        : o->device == NULL ? "--device DIR is needed"
-                                            : "one FILE is needed");
+    if (argc - optind != 1 || o->keys.n == 0 || o->device == NULL) {
+        return cli_usage(spec.cmd, "%s",
+                         o->keys.n == 0      ? "a trust anchor (-k KEY) is needed"
+                         : o->device == NULL ? "--device DIR is needed"
+                                             : "one FILE is needed");
     }
     if (o->report_key != NULL && o->report == NULL) {
         return cli_fail(CLI_USAGE, "suit process", "--report-key needs --report OUT");
@@ -458,7 +415,7 @@ static int cmd_process(int argc, char **argv)
     process_opts o;
     int rc = parse_process(argc, argv, &o);
     if (rc != CLI_OK) {
-        return rc < 0 ? CLI_OK : rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     const char *path = argv[optind];
     uint8_t nonce[64];
@@ -467,13 +424,12 @@ static int cmd_process(int argc, char **argv)
         return cli_fail(CLI_USAGE, "--nonce", "not hex (at most 64 bytes)");
     }
     suit_anchors a;
-    rc = suit_anchors_load(&a, o.keys, o.n_keys);
+    uint8_t *env = NULL;
+    size_t len = 0;
+    rc = load_envelope(&o.keys, path, &a, &env, &len);
     if (rc != CLI_OK) {
         return rc;
     }
-    uint8_t *env = NULL;
-    size_t len = 0;
-    rc = cli_read_file(path, &env, &len);
     mm_posixdev *dev = NULL;
     char why[512] = "";
     if (rc == CLI_OK && mm_posixdev_open(o.device, &dev, why, sizeof why) != MM_OK) {
@@ -484,7 +440,7 @@ static int cmd_process(int argc, char **argv)
     if (rc == CLI_OK && (p == NULL || report == NULL)) {
         rc = cli_fail(CLI_SOFTWARE, NULL, "out of memory");
     }
-    if (rc != CLI_OK) {
+    if (rc != CLI_OK || p == NULL || report == NULL) {
         mm_posixdev_close(dev);
         free(report);
         free(p);
@@ -500,15 +456,8 @@ static int cmd_process(int argc, char **argv)
     uint8_t scratch[8192];
     mm_buf rep = mm_buf_make(report, REPORT_CAP);
     mm_suit_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.crypto = mm_crypto_openssl();
-    cfg.anchors = a.anchors;
-    cfg.algs = mm_lms_cose_algs(); /* the default table with HSS-LMS in front */
-    cfg.n_anchors = a.n;
+    config_for(&cfg, &a, scratch, sizeof scratch, o.flags);
     cfg.platform = &t.platform;
-    cfg.scratch = scratch;
-    cfg.scratch_len = sizeof scratch;
-    cfg.flags = o.flags;
     cfg.report = &rep;
     cfg.nonce = mm_bytes_make(nonce, o.nonce != NULL ? nonce_buf.len : 0);
     mm_err e = mm_suit_processor_init(p, &cfg);

@@ -39,8 +39,6 @@ static const char create_help[] = "usage: mamori suit create -k KEY [options] DE
                                   "Exit status: 0 written, 64 usage, 65 a description or key that is not right,\n"
                                   "66 missing file, 73 and 74 output errors.\n";
 
-enum { OPT_ALG = 256, OPT_KID, OPT_UNSIGNED, OPT_UNTAGGED, OPT_FILES };
-
 typedef struct create_args {
     suit_signer_opts signers;
     bool unsigned_;
@@ -52,60 +50,26 @@ typedef struct create_args {
 
 static int parse_args(int argc, char **argv, create_args *a)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"alg", required_argument, NULL, OPT_ALG},
-        {"kid", required_argument, NULL, OPT_KID},
-        {"unsigned", no_argument, NULL, OPT_UNSIGNED},
-        {"untagged", no_argument, NULL, OPT_UNTAGGED},
-        {"files", required_argument, NULL, OPT_FILES},
-        {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        SUIT_SIGNER_OPTS(create_args),
+        CLI_BOOL("unsigned", 0, create_args, unsigned_),
+        CLI_BOOL("untagged", 0, create_args, untagged),
+        CLI_STR("files", 0, create_args, files),
+        CLI_STR("out", 'o', create_args, out),
     };
+    static const cli_opts spec = {"suit create", create_help, opts, sizeof opts / sizeof opts[0]};
     memset(a, 0, sizeof *a);
-    int c;
-    int rc = CLI_OK;
-    optind = 1;
-    opterr = 0;
-    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":k:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'k':
-        case OPT_ALG:
-        case OPT_KID:
-            rc = suit_signer_opt(&a->signers, c == 'k' ? 'k' : c == OPT_ALG ? 'a' : 'i', optarg);
-            break;
-        case OPT_UNSIGNED:
-            a->unsigned_ = true;
-            break;
-        case OPT_UNTAGGED:
-            a->untagged = true;
-            break;
-        case OPT_FILES:
-            a->files = optarg;
-            break;
-        case 'o':
-            a->out = optarg;
-            break;
-        case 'h':
-            fputs(create_help, stdout);
-            return -1;
-        default:
-            (void)cli_bad_option("suit create", c, argv);
-            return CLI_USAGE;
-        }
-    }
+    int rc = cli_parse_opts(&spec, a, argc, argv);
     if (rc != CLI_OK) {
         return rc;
     }
     const char *why = argc - optind != 1 || a->out == NULL       ? "expected a description and -o OUT"
-                      : a->unsigned_ == (a->signers.n_keys != 0) ? "give --key (or --unsigned, to sign later)"
-                      : a->unsigned_ && (a->signers.n_algs != 0 || a->signers.n_kids != 0)
+                      : a->unsigned_ == (a->signers.keys.n != 0) ? "give --key (or --unsigned, to sign later)"
+                      : a->unsigned_ && (a->signers.algs.n != 0 || a->signers.kids.n != 0)
                           ? "--alg and --kid need a --key"
                           : NULL;
     if (why != NULL) {
-        (void)cli_fail(CLI_USAGE, "suit create", "%s (see 'mamori suit create --help')", why);
-        return CLI_USAGE;
+        return cli_usage(spec.cmd, "%s", why);
     }
     a->desc = argv[optind];
     return CLI_OK;
@@ -182,7 +146,7 @@ static int assemble(const create_args *a, const suit_built *b, const suit_signer
         /* The digest covers the manifest's byte string, head included. */
         rc = suit_digest(b->digest_alg, mm_bytes_make(item.ptr, item.len), &digest);
     }
-    for (size_t i = 0; rc == CLI_OK && i < a->signers.n_keys; i++) {
+    for (size_t i = 0; rc == CLI_OK && i < a->signers.keys.n; i++) {
         rc = suit_auth_block(&signers[i], mm_bytes_make(digest.ptr, digest.len), &blocks[i]);
         views[i] = mm_bytes_make(blocks[i].ptr, blocks[i].len);
     }
@@ -192,7 +156,7 @@ static int assemble(const create_args *a, const suit_built *b, const suit_signer
     }
     members_job j = {b, mm_bytes_make(item.ptr, item.len)};
     if (rc == CLI_OK) {
-        rc = suit_envelope_write(!a->untagged, mm_bytes_make(digest.ptr, digest.len), views, a->signers.n_keys,
+        rc = suit_envelope_write(!a->untagged, mm_bytes_make(digest.ptr, digest.len), views, a->signers.keys.n,
                                  emit_members, &j, hint, envelope);
     }
     for (size_t i = 0; i < SUIT_MAX_SIGNERS; i++) {
@@ -208,7 +172,7 @@ int suit_cmd_create(int argc, char **argv)
     create_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc != CLI_OK) {
-        return rc < 0 ? CLI_OK : rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     json_t *desc = NULL;
     suit_signer signers[SUIT_MAX_SIGNERS];
@@ -233,7 +197,7 @@ int suit_cmd_create(int argc, char **argv)
     }
     free(envelope.ptr);
     suit_built_free(&built);
-    suit_signers_free(signers, a.signers.n_keys);
+    suit_signers_free(signers, a.signers.keys.n);
     json_decref(desc);
     free(dir);
     return rc;

@@ -30,8 +30,6 @@ static const char sign_help[] = "usage: mamori suit sign -k KEY [options] IN -o 
                                 "64 usage, 65 a malformed envelope, a key that cannot sign or one that has\n"
                                 "signed it already, 66 missing file, 73 and 74 output errors.\n";
 
-enum { OPT_ALG = 256, OPT_KID };
-
 /* Most members and authentication blocks read from an envelope. */
 #define MAX_MEMBERS 64
 #define MAX_BLOCKS  16
@@ -177,46 +175,27 @@ static bool signed_by(const suit_signer *s, mm_bytes block, mm_bytes digest)
            mm_cose_sign1_verify(&sign1, &opts) == MM_OK;
 }
 
-static int parse_args(int argc, char **argv, suit_signer_opts *o, const char **in, const char **out)
+typedef struct sign_args {
+    suit_signer_opts signers;
+    const char *in, *out;
+} sign_args;
+
+static int parse_args(int argc, char **argv, sign_args *a)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'},     {"alg", required_argument, NULL, OPT_ALG},
-        {"kid", required_argument, NULL, OPT_KID}, {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        SUIT_SIGNER_OPTS(sign_args),
+        CLI_STR("out", 'o', sign_args, out),
     };
-    memset(o, 0, sizeof *o);
-    *out = NULL;
-    int c;
-    int rc = CLI_OK;
-    optind = 1;
-    opterr = 0;
-    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":k:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'k':
-        case OPT_ALG:
-        case OPT_KID:
-            rc = suit_signer_opt(o, c == 'k' ? 'k' : c == OPT_ALG ? 'a' : 'i', optarg);
-            break;
-        case 'o':
-            *out = optarg;
-            break;
-        case 'h':
-            fputs(sign_help, stdout);
-            return -1;
-        default:
-            (void)cli_bad_option("suit sign", c, argv);
-            return CLI_USAGE;
-        }
-    }
+    static const cli_opts spec = {"suit sign", sign_help, opts, sizeof opts / sizeof opts[0]};
+    memset(a, 0, sizeof *a);
+    int rc = cli_parse_opts(&spec, a, argc, argv);
     if (rc != CLI_OK) {
         return rc;
     }
-    if (o->n_keys == 0 || argc - optind != 1 || *out == NULL) {
-        (void)cli_fail(CLI_USAGE, "suit sign",
-                       "expected --key, an envelope and -o OUT (see 'mamori suit sign --help')");
-        return CLI_USAGE;
+    if (a->signers.keys.n == 0 || argc - optind != 1 || a->out == NULL) {
+        return cli_usage(spec.cmd, "expected --key, an envelope and -o OUT");
     }
-    *in = argv[optind];
+    a->in = argv[optind];
     return CLI_OK;
 }
 
@@ -263,13 +242,12 @@ static int sign_envelope(const char *path, envelope *env, const suit_signer *sig
 
 int suit_cmd_sign(int argc, char **argv)
 {
-    suit_signer_opts o;
-    const char *in = NULL;
-    const char *out = NULL;
-    int rc = parse_args(argc, argv, &o, &in, &out);
+    sign_args a;
+    int rc = parse_args(argc, argv, &a);
     if (rc != CLI_OK) {
-        return rc < 0 ? CLI_OK : rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
+    const char *in = a.in;
     uint8_t *data = NULL;
     size_t len = 0;
     suit_signer signers[SUIT_MAX_SIGNERS];
@@ -288,16 +266,16 @@ int suit_cmd_sign(int argc, char **argv)
         }
     }
     if (rc == CLI_OK) {
-        rc = suit_signers_load("suit sign", &o, signers);
+        rc = suit_signers_load("suit sign", &a.signers, signers);
     }
     if (rc == CLI_OK) {
-        rc = sign_envelope(in, env, signers, o.n_keys, &signed_env);
+        rc = sign_envelope(in, env, signers, a.signers.keys.n, &signed_env);
     }
     if (rc == CLI_OK) {
-        rc = cli_write_file(out, signed_env.ptr, signed_env.len, 0644);
+        rc = cli_write_file(a.out, signed_env.ptr, signed_env.len, 0644);
     }
     free(signed_env.ptr);
-    suit_signers_free(signers, o.n_keys);
+    suit_signers_free(signers, a.signers.keys.n);
     free(env);
     free(data);
     return rc;

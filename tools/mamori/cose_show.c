@@ -176,65 +176,23 @@ static bool holds_cbor(mm_bytes b)
  * Diagnostic notation.
  */
 
-/* Standard output with the indentation of the current line. */
-typedef struct out {
-    unsigned indent;
-    bool failed;
-} out;
-
-static void put(out *o, const char *s) { o->failed = o->failed || fputs(s, stdout) == EOF; }
-
-static void newline(out *o)
-{
-    put(o, "\n");
-    for (unsigned i = 0; i < o->indent; i++) {
-        put(o, " ");
-    }
-}
-
-/* Writes the printer's text, indenting each line it starts. */
-static mm_err edn_write(void *user, const char *text, size_t len)
-{
-    out *o = user;
-    size_t start = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] == '\n') {
-            o->failed = o->failed || fwrite(text + start, 1, i - start, stdout) != i - start;
-            newline(o);
-            start = i + 1;
-        }
-    }
-    o->failed = o->failed || fwrite(text + start, 1, len - start, stdout) != len - start;
-    return o->failed ? MM_ERR_PLATFORM : MM_OK;
-}
-
 /* One item in diagnostic notation (indented, nested CBOR opened). */
-static void edn(out *o, mm_bytes item, bool indent)
+static void edn(cli_out *o, mm_bytes item, bool indent)
 {
-    mm_edn_opts eo = {indent ? MM_EDN_INDENT | MM_EDN_NESTED : MM_EDN_NESTED, MM_CBOR_ALLOW_INDEF, 2, 0};
-    if (mm_cbor_edn(item, &eo, edn_write, o, NULL) != MM_OK) {
-        o->failed = true;
-    }
+    cli_out_edn(o, item, indent ? MM_EDN_INDENT | MM_EDN_NESTED : MM_EDN_NESTED);
 }
 
-static void hex(out *o, mm_bytes b)
+static void comment(cli_out *o, const char *text)
 {
-    put(o, "h'");
-    cli_print_hex(stdout, b);
-    put(o, "'");
+    cli_out_put(o, "/");
+    cli_out_put(o, text);
+    cli_out_put(o, "/ ");
 }
 
-static void comment(out *o, const char *text)
-{
-    put(o, "/");
-    put(o, text);
-    put(o, "/ ");
-}
-
-static void print_map(out *o, mm_bytes map, const namer *nm);
+static void print_map(cli_out *o, mm_bytes map, const namer *nm);
 
 /* One "label: value" pair of a map. */
-static void print_pair(out *o, mm_cbor_dec *d, const namer *nm)
+static void print_pair(cli_out *o, mm_cbor_dec *d, const namer *nm)
 {
     int64_t label = 0;
     bool is_int = int_label(d, &label);
@@ -252,7 +210,7 @@ static void print_pair(out *o, mm_cbor_dec *d, const namer *nm)
         }
         printf("%lld", (long long)label);
     }
-    put(o, ": ");
+    cli_out_put(o, ": ");
     if (mm_cbor_get_raw(d, &raw) != MM_OK) {
         o->failed = true;
         return;
@@ -270,14 +228,14 @@ static void print_pair(out *o, mm_cbor_dec *d, const namer *nm)
         vname = value_name_of(nm, label, v);
     }
     if (vname != NULL) {
-        put(o, " /");
-        put(o, vname);
-        put(o, "/");
+        cli_out_put(o, " /");
+        cli_out_put(o, vname);
+        cli_out_put(o, "/");
     }
 }
 
 /* A map, one pair per line. */
-static void print_map(out *o, mm_bytes map, const namer *nm)
+static void print_map(cli_out *o, mm_bytes map, const namer *nm)
 {
     mm_cbor_dec d;
     size_t n = 0;
@@ -286,106 +244,106 @@ static void print_map(out *o, mm_bytes map, const namer *nm)
         return;
     }
     if (n == 0) {
-        put(o, "{}");
+        cli_out_put(o, "{}");
         return;
     }
-    put(o, "{");
+    cli_out_put(o, "{");
     o->indent += 2;
     for (size_t i = 0; i < n && !o->failed; i++) {
-        newline(o);
+        cli_out_newline(o);
         print_pair(o, &d, nm);
         if (i + 1 < n) {
-            put(o, ",");
+            cli_out_put(o, ",");
         }
     }
     o->indent -= 2;
-    newline(o);
-    put(o, "}");
+    cli_out_newline(o);
+    cli_out_put(o, "}");
 }
 
 /* The two header buckets, each on its lines. */
-static void print_headers(out *o, const mm_cose_headers *h)
+static void print_headers(cli_out *o, const mm_cose_headers *h)
 {
     namer nm = {MAP_HEADERS, 0};
-    newline(o);
+    cli_out_newline(o);
     comment(o, "protected");
     if (h->protected_bytes.len == 0) {
-        put(o, "h''");
+        cli_out_put(o, "h''");
     } else {
-        put(o, "<< ");
+        cli_out_put(o, "<< ");
         print_map(o, h->protected_bytes, &nm);
-        put(o, " >>");
+        cli_out_put(o, " >>");
     }
-    put(o, ",");
-    newline(o);
+    cli_out_put(o, ",");
+    cli_out_newline(o);
     comment(o, "unprotected");
     print_map(o, h->unprotected, &nm);
-    put(o, ",");
+    cli_out_put(o, ",");
 }
 
 /* A payload or ciphertext field: nil when detached, nested CBOR opened. */
-static void print_content(out *o, const char *name, mm_bytes b, bool detached, bool nested, bool last)
+static void print_content(cli_out *o, const char *name, mm_bytes b, bool detached, bool nested, bool last)
 {
-    newline(o);
+    cli_out_newline(o);
     comment(o, name);
     if (detached) {
-        put(o, "null /detached/");
+        cli_out_put(o, "null /detached/");
     } else if (nested && holds_cbor(b)) {
-        put(o, "<< ");
+        cli_out_put(o, "<< ");
         edn(o, b, true);
-        put(o, " >>");
+        cli_out_put(o, " >>");
     } else {
-        hex(o, b);
+        cli_out_hex(o, b);
     }
-    put(o, last ? "" : ",");
+    cli_out_put(o, last ? "" : ",");
 }
 
-static void print_bytes_field(out *o, const char *name, mm_bytes b, bool last)
+static void print_bytes_field(cli_out *o, const char *name, mm_bytes b, bool last)
 {
-    newline(o);
+    cli_out_newline(o);
     comment(o, name);
-    hex(o, b);
-    put(o, last ? "" : ",");
+    cli_out_hex(o, b);
+    cli_out_put(o, last ? "" : ",");
 }
 
-static void open_message(out *o, cli_cose_type t, bool tagged, uint64_t tag)
+static void open_message(cli_out *o, cli_cose_type t, bool tagged, uint64_t tag)
 {
     comment(o, cli_cose_type_name(t));
     if (tagged) {
         printf("%llu(", (unsigned long long)tag);
     }
-    put(o, "[");
+    cli_out_put(o, "[");
     o->indent += 2;
 }
 
-static void close_message(out *o, bool tagged)
+static void close_message(cli_out *o, bool tagged)
 {
     o->indent -= 2;
-    newline(o);
-    put(o, tagged ? "])" : "]");
+    cli_out_newline(o);
+    cli_out_put(o, tagged ? "])" : "]");
 }
 
 /* A COSE_Sign's signatures or a COSE_Encrypt's recipients. */
-static void print_layers(out *o, const char *list, const char *field, const mm_cose_headers *const *hdrs,
+static void print_layers(cli_out *o, const char *list, const char *field, const mm_cose_headers *const *hdrs,
                          const mm_bytes *values, size_t n)
 {
-    newline(o);
+    cli_out_newline(o);
     comment(o, list);
-    put(o, "[");
+    cli_out_put(o, "[");
     o->indent += 2;
     for (size_t i = 0; i < n; i++) {
-        newline(o);
-        put(o, "[");
+        cli_out_newline(o);
+        cli_out_put(o, "[");
         o->indent += 2;
         print_headers(o, hdrs[i]);
         print_bytes_field(o, field, values[i], true);
         o->indent -= 2;
-        newline(o);
-        put(o, i + 1 < n ? "]," : "]");
+        cli_out_newline(o);
+        cli_out_put(o, i + 1 < n ? "]," : "]");
     }
     o->indent -= 2;
-    newline(o);
-    put(o, "]");
+    cli_out_newline(o);
+    cli_out_put(o, "]");
 }
 
 /*
@@ -628,7 +586,7 @@ static mm_err decode(mm_bytes data, cli_cose_type type, shown *s, size_t *off)
 
 static int print_edn(const shown *s)
 {
-    out o = {0, false};
+    cli_out o = {0, false};
     bool enc = s->type == CLI_COSE_ENCRYPT0 || s->type == CLI_COSE_ENCRYPT;
     open_message(&o, s->type, s->tagged, s->tag);
     print_headers(&o, s->hdr);
@@ -641,7 +599,7 @@ static int print_edn(const shown *s)
                      s->layer_values, s->n_layers);
     }
     close_message(&o, s->tagged);
-    put(&o, "\n");
+    cli_out_put(&o, "\n");
     if (o.failed || fflush(stdout) != 0) {
         return cli_fail(CLI_IOERR, "standard output", "write failed");
     }
@@ -667,38 +625,15 @@ static int print_json(const shown *s)
 
 int cose_show(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    static const cli_opts spec = {"cose show", show_help, cli_json_opt, 1};
     bool json = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'j':
-            json = true;
-            break;
-        case 'h':
-            fputs(show_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("cose show", c, argv);
-        }
-    }
-    if (argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "cose show", "expected one input file (see 'mamori cose show --help')");
-    }
-    const char *path = argv[optind];
-    uint8_t *data = NULL;
-    size_t len = 0;
-    int rc = cli_read_file(path, &data, &len);
+    cli_input in;
+    int rc = cli_parse_input(&spec, &json, argc, argv, "expected one input file", NULL, &in);
     if (rc != CLI_OK) {
-        return rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
-    mm_bytes msg = mm_bytes_make(data, len);
+    const char *path = in.path;
+    mm_bytes msg = mm_bytes_make(in.data, in.len);
     cli_cose_type type = cli_cose_classify(msg);
     /* Untagged messages of one shape: their algorithms did not tell. */
     type = type == CLI_COSE_SIGN1_OR_MAC0 ? CLI_COSE_SIGN1 : type == CLI_COSE_SIGN_OR_ENCRYPT ? CLI_COSE_SIGN : type;
@@ -714,6 +649,6 @@ int cose_show(int argc, char **argv)
         rc = e != MM_OK ? cli_fail_decode(path, e, off) : json ? print_json(s) : print_edn(s);
     }
     free(s);
-    free(data);
+    free(in.data);
     return rc;
 }

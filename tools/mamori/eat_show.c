@@ -25,8 +25,6 @@ static const char show_help[] = "usage: mamori eat show [options] TOKEN\n"
                                 "Exit status: 0 shown, 1 the signature did not verify (with --key), 64 usage,\n"
                                 "65 malformed token, 66 missing file.\n";
 
-enum { OPT_KEY = 256, OPT_JSON };
-
 /* Deepest token nesting shown (each level a nested token or bundle). */
 #define MAX_SHOW_DEPTH 8
 
@@ -36,18 +34,6 @@ typedef struct show_ctx {
 } show_ctx;
 
 static mm_err view(show_ctx *s, mm_bytes data, unsigned depth, bool top, json_t **out);
-
-static json_t *hex_json(mm_bytes b)
-{
-    char *text = malloc(b.len * 2 + 1);
-    if (text == NULL) {
-        return NULL;
-    }
-    mm_buf out = mm_buf_make(text, b.len * 2);
-    json_t *j = mm_hex_encode(b, &out) == MM_OK ? json_stringn(text, out.len) : NULL;
-    free(text);
-    return j;
-}
 
 /* Opens the nested tokens of a claims object (in place): a submodule's
  * ["CBOR", ...] or ["JWT", ...] becomes {"token": <its view>}. */
@@ -144,7 +130,7 @@ static mm_err cwt_view(show_ctx *s, mm_bytes data, unsigned depth, bool top, jso
                                mac ? "COSE_Mac0" : "COSE_Sign1", "cose_tag", cose_tag);
     json_object_set_new(layers, "alg", alg != NULL ? json_string(alg) : json_integer(hdr.alg));
     if ((hdr.present & MM_HDRBIT_KID) != 0) {
-        json_object_set_new(layers, "kid", hex_json(hdr.kid));
+        json_object_set_new(layers, "kid", cli_json_hex(hdr.kid));
     }
     const char *verdict = "not verified";
     if (top && s->key != NULL) {
@@ -175,9 +161,7 @@ static mm_err cwt_view(show_ctx *s, mm_bytes data, unsigned depth, bool top, jso
  * at the top with one). */
 static mm_err jwt_view(show_ctx *s, mm_bytes data, unsigned depth, bool top, json_t **out)
 {
-    while (data.len != 0 && (data.ptr[data.len - 1] == '\n' || data.ptr[data.len - 1] == '\r')) {
-        data.len--;
-    }
+    data = eat_trim_eol(data);
     const uint8_t *dot1 = memchr(data.ptr, '.', data.len);
     const uint8_t *dot2 = dot1 != NULL ? memchr(dot1 + 1, '.', data.len - (size_t)(dot1 + 1 - data.ptr)) : NULL;
     if (dot2 == NULL) {
@@ -218,6 +202,19 @@ static mm_err jwt_view(show_ctx *s, mm_bytes data, unsigned depth, bool top, jso
     return MM_OK;
 }
 
+/* A bundle's view from the views of its main token and detached
+ * claims-sets (both released when e says the bundle failed). */
+static mm_err bundle_view(mm_err e, const char *format, json_t *main_view, json_t *detached, json_t **out)
+{
+    if (e != MM_OK) {
+        json_decref(main_view);
+        json_decref(detached);
+        return e;
+    }
+    *out = json_pack("{s:{s:s}, s:o, s:o}", "token", "format", format, "main", main_view, "detached", detached);
+    return MM_OK;
+}
+
 /* A CBOR bundle: [main token, {name: bstr .cbor claims-set}]. */
 static mm_err cbor_deb_view(show_ctx *s, mm_bytes data, unsigned depth, bool top, json_t **out)
 {
@@ -250,14 +247,7 @@ static mm_err cbor_deb_view(show_ctx *s, mm_bytes data, unsigned depth, bool top
             json_object_setn_new(detached, (const char *)name.ptr, name.len, cv);
         }
     }
-    if (e != MM_OK) {
-        json_decref(main_view);
-        json_decref(detached);
-        return e;
-    }
-    *out = json_pack("{s:{s:s}, s:o, s:o}", "token", "format", "detached EAT bundle (CBOR)", "main", main_view,
-                     "detached", detached);
-    return MM_OK;
+    return bundle_view(e, "detached EAT bundle (CBOR)", main_view, detached, out);
 }
 
 static mm_err json_deb_view(show_ctx *s, mm_bytes data, unsigned depth, bool top, json_t **out)
@@ -287,14 +277,7 @@ static mm_err json_deb_view(show_ctx *s, mm_bytes data, unsigned depth, bool top
         free(raw);
     }
     json_decref(bundle);
-    if (e != MM_OK) {
-        json_decref(main_view);
-        json_decref(detached);
-        return e;
-    }
-    *out = json_pack("{s:{s:s}, s:o, s:o}", "token", "format", "detached EAT bundle (JSON)", "main", main_view,
-                     "detached", detached);
-    return MM_OK;
+    return bundle_view(e, "detached EAT bundle (JSON)", main_view, detached, out);
 }
 
 /* A claims-set written in diagnostic notation. */
@@ -498,43 +481,34 @@ static int eat_show_run(const char *path, mm_bytes data, const mm_key *key, bool
     return rc;
 }
 
+typedef struct show_args {
+    const char *key;
+    bool json;
+} show_args;
+
 int eat_show(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, OPT_KEY},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("key", 0, show_args, key),
+        CLI_BOOL("json", 0, show_args, json),
     };
-    const char *key_path = NULL;
-    bool as_json = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_KEY:
-            key_path = optarg;
-            break;
-        case OPT_JSON:
-            as_json = true;
-            break;
-        case 'h':
-            fputs(show_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("eat show", c, argv);
-        }
+    static const cli_opts spec = {"eat show", show_help, opts, sizeof opts / sizeof opts[0]};
+    show_args a = {NULL, false};
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "eat show", "expected one token (see 'mamori eat show --help')");
+        return cli_usage(spec.cmd, "expected one token");
     }
+    const char *key_path = a.key;
+    bool as_json = a.json;
     const char *path = argv[optind];
     cli_key key;
     memset(&key, 0, sizeof key);
     uint8_t *data = NULL;
     size_t len = 0;
-    int rc = key_path != NULL ? cli_load_key(key_path, 0, 0, &key) : CLI_OK;
+    rc = key_path != NULL ? cli_load_key(key_path, 0, 0, &key) : CLI_OK;
     if (rc == CLI_OK) {
         rc = cli_read_file(path, &data, &len);
     }

@@ -19,6 +19,8 @@ static const char main_help[] = "usage: mamori <command> [<args>]\n"
                                 "            receipts\n"
                                 "  ts        run a SCITT Transparency Service\n"
                                 "  eat       issue, show and verify attestation tokens and results\n"
+                                "  verifier  run a RATS Verifier: appraise evidence, sign attestation\n"
+                                "            results\n"
                                 "\n"
                                 "options:\n"
                                 "  -h, --help     show this help\n"
@@ -35,6 +37,7 @@ static const cli_cmd commands[] = {
     {"scitt", cmd_scitt, "make SCITT signed statements, verify and show receipts"},
     {"ts", cmd_ts, "run a SCITT Transparency Service"},
     {"eat", cmd_eat, "issue, show and verify attestation tokens and results"},
+    {"verifier", cmd_verifier, "run a RATS Verifier"},
 };
 
 int main(int argc, char **argv)

@@ -2,7 +2,6 @@
 /* mamori scitt show: a signed statement, transparent statement or receipt,
  * for people (or as JSON): who said what about which subject, how the key is
  * named, what the receipts claim. Nothing is verified here. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +25,6 @@ static const char show_help[] = "usage: mamori scitt show [--json] FILE\n"
                                 "\n"
                                 "Exit status: 0 shown, 64 usage, 65 not a statement or receipt, 66 missing\n"
                                 "file.\n";
-
-enum { OPT_JSON = 256 };
 
 static const char *vds_name(int64_t vds)
 {
@@ -194,6 +191,15 @@ static json_t *receipt_json(const mm_scitt_receipt *r, mm_err e)
     return j;
 }
 
+/* Receipt i of a transparent statement, decoded into *r (zeroed first). */
+static mm_err receipt_at(const mm_scitt_statement *st, size_t i, mm_scitt_receipt *r)
+{
+    mm_bytes rb;
+    memset(r, 0, sizeof *r);
+    mm_err e = mm_scitt_statement_receipt(st, i, &rb);
+    return e == MM_OK ? mm_scitt_receipt_decode(rb, r, NULL) : e;
+}
+
 static int show_statement(const char *path, const mm_scitt_statement *st, bool json)
 {
     mm_scitt_leaf leaf;
@@ -241,14 +247,8 @@ static int show_statement(const char *path, const mm_scitt_statement *st, bool j
         json_object_set_new(j, "entry_hash", cli_json_hex(mm_bytes_make(leaf.entry_hash, MM_MERKLE_HASH_LEN)));
         json_t *arr = json_array();
         for (size_t i = 0; i < st->n_receipts; i++) {
-            mm_bytes rb;
             mm_scitt_receipt r;
-            memset(&r, 0, sizeof r);
-            e = mm_scitt_statement_receipt(st, i, &rb);
-            if (e == MM_OK) {
-                e = mm_scitt_receipt_decode(rb, &r, NULL);
-            }
-            json_array_append_new(arr, receipt_json(&r, e));
+            json_array_append_new(arr, receipt_json(&r, receipt_at(st, i, &r)));
         }
         json_object_set_new(j, "receipts", arr);
         return cli_json_print(j);
@@ -302,13 +302,8 @@ static int show_statement(const char *path, const mm_scitt_statement *st, bool j
     }
     print_hexline(2, "leaf hash", mm_bytes_make(leaf.leaf_hash, MM_MERKLE_HASH_LEN));
     for (size_t i = 0; i < st->n_receipts; i++) {
-        mm_bytes rb;
         mm_scitt_receipt r;
-        memset(&r, 0, sizeof r);
-        e = mm_scitt_statement_receipt(st, i, &rb);
-        if (e == MM_OK) {
-            e = mm_scitt_receipt_decode(rb, &r, NULL);
-        }
+        e = receipt_at(st, i, &r);
         char title[32];
         snprintf(title, sizeof title, "  receipt %zu:", i + 1);
         print_receipt(2, title, &r, e);
@@ -318,38 +313,15 @@ static int show_statement(const char *path, const mm_scitt_statement *st, bool j
 
 int scitt_show(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    static const cli_opts spec = {"scitt show", show_help, cli_json_opt, 1};
     bool json = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_JSON:
-            json = true;
-            break;
-        case 'h':
-            fputs(show_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("scitt show", c, argv);
-        }
-    }
-    if (argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "scitt show", "expected one file (see 'mamori scitt show --help')");
-    }
-    const char *path = argv[optind];
-    uint8_t *data = NULL;
-    size_t len = 0;
-    int rc = cli_read_file(path, &data, &len);
+    cli_input file;
+    int rc = cli_parse_input(&spec, &json, argc, argv, "expected one file", NULL, &file);
     if (rc != CLI_OK) {
-        return rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
-    mm_bytes in = mm_bytes_make(data, len);
+    const char *path = file.path;
+    mm_bytes in = mm_bytes_make(file.data, file.len);
     /* A receipt names its verifiable data structure; a statement does not. */
     mm_scitt_statement st;
     size_t off = 0;
@@ -374,6 +346,6 @@ int scitt_show(int argc, char **argv)
     } else {
         rc = cli_fail_decode(path, e, off);
     }
-    free(data);
+    free(file.data);
     return rc;
 }

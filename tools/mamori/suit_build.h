@@ -69,20 +69,19 @@ typedef struct suit_signer {
 #define SUIT_MAX_SIGNERS 8
 
 /* Signer options shared by create and sign: -k/--key, --alg and --kid (the
- * last two once for every key, or once per key). */
+ * last two once for every key, or once per key), at most SUIT_MAX_SIGNERS
+ * each. */
 typedef struct suit_signer_opts {
-    const char *keys[SUIT_MAX_SIGNERS];
-    size_t n_keys;
-    const char *algs[SUIT_MAX_SIGNERS];
-    size_t n_algs;
-    const char *kids[SUIT_MAX_SIGNERS];
-    size_t n_kids;
+    cli_list keys, algs, kids;
 } suit_signer_opts;
 
-/* Records one -k/--key (opt 'k'), --alg ('a') or --kid ('i') value. */
-int suit_signer_opt(suit_signer_opts *o, int opt, const char *value);
+/* Their entries in an option table of arguments of type T, whose field
+ * signers is a suit_signer_opts. */
+#define SUIT_SIGNER_OPTS(T)                                                                                            \
+    CLI_LIST("key", 'k', T, signers.keys, SUIT_MAX_SIGNERS), CLI_LIST("alg", 0, T, signers.algs, SUIT_MAX_SIGNERS),    \
+        CLI_LIST("kid", 0, T, signers.kids, SUIT_MAX_SIGNERS)
 
-/* Loads the keys of o into s[0..o->n_keys) and picks each algorithm: --alg,
+/* Loads the keys of o into s[0..o->keys.n) and picks each algorithm: --alg,
  * else the key's own, else the one of the SUIT MTI profiles for its type
  * (ESP256/ESP384/ESP512 by curve, Ed25519, HSS-LMS, HMAC 256 for a
  * symmetric key; PS256... for RSA). cmd names the command in usage errors. */

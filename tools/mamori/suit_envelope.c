@@ -87,18 +87,6 @@ int suit_digest(int32_t alg, mm_bytes data, mm_buf *out)
  * Signers.
  */
 
-int suit_signer_opt(suit_signer_opts *o, int opt, const char *value)
-{
-    const char **list = opt == 'k' ? o->keys : opt == 'a' ? o->algs : o->kids;
-    size_t *n = opt == 'k' ? &o->n_keys : opt == 'a' ? &o->n_algs : &o->n_kids;
-    if (*n == SUIT_MAX_SIGNERS) {
-        const char *name = opt == 'k' ? "--key" : opt == 'a' ? "--alg" : "--kid";
-        return cli_fail(CLI_USAGE, name, "given more than %d times", SUIT_MAX_SIGNERS);
-    }
-    list[(*n)++] = value;
-    return CLI_OK;
-}
-
 /* The SUIT MTI profiles sign with the fully specified algorithms of RFC 9864
  * (ESP256, Ed25519) where COSE's general ones (ES256, EdDSA) leave the curve
  * to the key: prefer those when neither the command line nor the key says. */
@@ -113,18 +101,16 @@ static int32_t suit_default_alg(const mm_key *key)
     return key->alg == 0 && specified != 0 && mm_key_allows(key, specified, false) ? specified : alg;
 }
 
-static const char *per_key(const char *const *v, size_t n, size_t i) { return n == 0 ? NULL : n == 1 ? v[0] : v[i]; }
-
 int suit_signers_load(const char *cmd, const suit_signer_opts *o, suit_signer *s)
 {
     memset(s, 0, SUIT_MAX_SIGNERS * sizeof *s);
-    if ((o->n_algs > 1 && o->n_algs != o->n_keys) || (o->n_kids > 1 && o->n_kids != o->n_keys)) {
-        return cli_fail(CLI_USAGE, cmd, "--alg and --kid are given once, or once per --key (%zu keys)", o->n_keys);
+    if ((o->algs.n > 1 && o->algs.n != o->keys.n) || (o->kids.n > 1 && o->kids.n != o->keys.n)) {
+        return cli_fail(CLI_USAGE, cmd, "--alg and --kid are given once, or once per --key (%zu keys)", o->keys.n);
     }
-    for (size_t i = 0; i < o->n_keys; i++) {
-        s[i].path = o->keys[i];
-        s[i].alg_opt = per_key(o->algs, o->n_algs, i);
-        s[i].kid_opt = per_key(o->kids, o->n_kids, i);
+    for (size_t i = 0; i < o->keys.n; i++) {
+        s[i].path = o->keys.v[i];
+        s[i].alg_opt = cli_list_get(&o->algs, i);
+        s[i].kid_opt = cli_list_get(&o->kids, i);
         int32_t alg = 0;
         if (s[i].alg_opt != NULL && cli_alg_parse("--alg", s[i].alg_opt, CLI_ALG_SIGN | CLI_ALG_MAC, &alg) != CLI_OK) {
             return CLI_USAGE;

@@ -208,6 +208,29 @@ int sj_put_object(sj *s, mm_cbor_enc *e, mm_suit_reg reg, json_t *obj, bool wrap
     return rc;
 }
 
+int sj_put_each(sj *s, mm_cbor_enc *e, json_t *v, bool map, sj_item_fn fn)
+{
+    if (map) {
+        mm_cbor_open_map(e);
+    } else {
+        mm_cbor_open_array(e);
+    }
+    size_t i;
+    json_t *item;
+    int rc = CLI_OK;
+    json_array_foreach(v, i, item)
+    {
+        size_t mark = sj_enter_index(s, i);
+        rc = fn(s, e, item);
+        sj_leave(s, mark);
+        if (rc != CLI_OK) {
+            break;
+        }
+    }
+    mm_cbor_close(e, NULL);
+    return rc;
+}
+
 /*
  * Commands and sequences.
  */
@@ -250,64 +273,47 @@ static int put_params(sj *s, mm_cbor_enc *e, json_t *v)
     return sj_put_object(s, e, MM_SUIT_REG_PARAMETER, v, false, true);
 }
 
-/* copy-params: the parameters to copy, by name or number. */
+/* A parameter to copy, by name or number. */
+static int put_param_label(sj *s, mm_cbor_enc *e, json_t *item)
+{
+    int64_t label = 0;
+    const mm_suit_name *entry = NULL;
+    int rc = json_is_string(item) ? member_label(s, MM_SUIT_REG_PARAMETER, json_string_value(item), &label, &entry)
+                                  : sj_int(s, item, &label);
+    mm_cbor_put_int(e, label);
+    return rc;
+}
+
+/* copy-params: the parameters to copy. */
 static int put_param_list(sj *s, mm_cbor_enc *e, json_t *v)
 {
     if (!json_is_array(v) || json_array_size(v) == 0) {
         return sj_fail(s, "expected an array of parameter names or numbers");
     }
-    mm_cbor_open_array(e);
-    size_t i;
-    json_t *item;
-    int rc = CLI_OK;
-    json_array_foreach(v, i, item)
-    {
-        size_t mark = sj_enter_index(s, i);
-        int64_t label = 0;
-        const mm_suit_name *entry = NULL;
-        if (json_is_string(item)) {
-            rc = member_label(s, MM_SUIT_REG_PARAMETER, json_string_value(item), &label, &entry);
-        } else {
-            rc = sj_int(s, item, &label);
-        }
-        mm_cbor_put_int(e, label);
-        sj_leave(s, mark);
-        if (rc != CLI_OK) {
-            break;
-        }
-    }
-    mm_cbor_close(e, NULL);
+    return sj_put_each(s, e, v, false, put_param_label);
+}
+
+static int put_uint_item(sj *s, mm_cbor_enc *e, json_t *item)
+{
+    uint64_t x = 0;
+    int rc = sj_uint(s, item, &x);
+    mm_cbor_put_uint(e, x);
     return rc;
 }
 
 static int put_index(sj *s, mm_cbor_enc *e, json_t *v)
 {
-    uint64_t index = 0;
     if (json_is_true(v)) {
         mm_cbor_put_bool(e, true); /* every component */
         return CLI_OK;
     }
     if (json_is_integer(v)) {
-        int rc = sj_uint(s, v, &index);
-        mm_cbor_put_uint(e, index);
-        return rc;
+        return put_uint_item(s, e, v);
     }
     if (!json_is_array(v) || json_array_size(v) == 0) {
         return sj_fail(s, "expected a component index, true (all components) or an array of indexes");
     }
-    mm_cbor_open_array(e);
-    size_t i;
-    json_t *item;
-    int rc = CLI_OK;
-    json_array_foreach(v, i, item)
-    {
-        size_t mark = sj_enter_index(s, i);
-        rc = rc == CLI_OK ? sj_uint(s, item, &index) : rc;
-        mm_cbor_put_uint(e, index);
-        sj_leave(s, mark);
-    }
-    mm_cbor_close(e, NULL);
-    return rc;
+    return sj_put_each(s, e, v, false, put_uint_item);
 }
 
 static int put_try_each(sj *s, mm_cbor_enc *e, json_t *v)
@@ -370,20 +376,7 @@ static int put_sequence(sj *s, mm_cbor_enc *e, json_t *v)
         return sj_fail(s, "expected a command sequence: a non-empty array of commands");
     }
     mm_cbor_open_wrap(e);
-    mm_cbor_open_array(e);
-    size_t i;
-    json_t *cmd;
-    int rc = CLI_OK;
-    json_array_foreach(v, i, cmd)
-    {
-        size_t mark = sj_enter_index(s, i);
-        rc = put_command(s, e, cmd);
-        sj_leave(s, mark);
-        if (rc != CLI_OK) {
-            break;
-        }
-    }
-    mm_cbor_close(e, NULL);
+    int rc = sj_put_each(s, e, v, false, put_command);
     mm_cbor_close(e, NULL);
     return rc;
 }
@@ -397,21 +390,7 @@ static int put_components(sj *s, mm_cbor_enc *e, json_t *v)
     if (!json_is_array(v) || json_array_size(v) == 0) {
         return sj_fail(s, "expected a non-empty array of component identifiers");
     }
-    mm_cbor_open_array(e);
-    size_t i;
-    json_t *item;
-    int rc = CLI_OK;
-    json_array_foreach(v, i, item)
-    {
-        size_t mark = sj_enter_index(s, i);
-        rc = sj_put_component_id(s, e, item);
-        sj_leave(s, mark);
-        if (rc != CLI_OK) {
-            break;
-        }
-    }
-    mm_cbor_close(e, NULL);
-    return rc;
+    return sj_put_each(s, e, v, false, sj_put_component_id);
 }
 
 static int put_dependency(sj *s, mm_cbor_enc *e, json_t *v)

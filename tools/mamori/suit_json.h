@@ -61,6 +61,14 @@ int sj_put_member(sj *s, mm_cbor_enc *e, mm_suit_reg reg, const char *key, json_
  * nonempty refuses an object without members. */
 int sj_put_object(sj *s, mm_cbor_enc *e, mm_suit_reg reg, json_t *obj, bool wrapped, bool nonempty);
 
+/* Writes one item of a JSON array (sj_put_each()). */
+typedef int (*sj_item_fn)(sj *s, mm_cbor_enc *e, json_t *item);
+
+/* Writes the items of the array v, each by fn with the path extended by its
+ * index, into a CBOR array (a map when map: fn writes a key and a value);
+ * stops at the first item that fails. v has been checked to be an array. */
+int sj_put_each(sj *s, mm_cbor_enc *e, json_t *v, bool map, sj_item_fn fn);
+
 /*
  * Values (suit_json_values.c).
  */

@@ -161,30 +161,21 @@ static int put_encoded(sj *s, mm_cbor_enc *e, json_t *v)
     return rc;
 }
 
+static int put_pair(sj *s, mm_cbor_enc *e, json_t *pair)
+{
+    if (!json_is_array(pair) || json_array_size(pair) != 2) {
+        return sj_fail(s, "expected a [key, value] pair");
+    }
+    int rc = sj_put_value(s, e, json_array_get(pair, 0));
+    return rc == CLI_OK ? sj_put_value(s, e, json_array_get(pair, 1)) : rc;
+}
+
 static int put_map(sj *s, mm_cbor_enc *e, json_t *pairs)
 {
     if (!json_is_array(pairs)) {
         return sj_fail(s, "expected {\"map\": [[key, value], ...]}");
     }
-    mm_cbor_open_map(e);
-    size_t i;
-    json_t *pair;
-    int rc = CLI_OK;
-    json_array_foreach(pairs, i, pair)
-    {
-        size_t mark = sj_enter_index(s, i);
-        if (!json_is_array(pair) || json_array_size(pair) != 2) {
-            rc = sj_fail(s, "expected a [key, value] pair");
-        } else if ((rc = sj_put_value(s, e, json_array_get(pair, 0))) == CLI_OK) {
-            rc = sj_put_value(s, e, json_array_get(pair, 1));
-        }
-        sj_leave(s, mark);
-        if (rc != CLI_OK) {
-            break;
-        }
-    }
-    mm_cbor_close(e, NULL);
-    return rc;
+    return sj_put_each(s, e, pairs, true, put_pair);
 }
 
 static int put_value_object(sj *s, mm_cbor_enc *e, json_t *v)
@@ -212,25 +203,6 @@ static int put_value_object(sj *s, mm_cbor_enc *e, json_t *v)
                       "{\"map\": [[key, value], ...]}, {\"tag\": n, \"value\": ...} or {\"encoded\": bytes}");
 }
 
-static int put_value_array(sj *s, mm_cbor_enc *e, json_t *v)
-{
-    mm_cbor_open_array(e);
-    size_t i;
-    json_t *item;
-    int rc = CLI_OK;
-    json_array_foreach(v, i, item)
-    {
-        size_t mark = sj_enter_index(s, i);
-        rc = sj_put_value(s, e, item);
-        sj_leave(s, mark);
-        if (rc != CLI_OK) {
-            break;
-        }
-    }
-    mm_cbor_close(e, NULL);
-    return rc;
-}
-
 int sj_put_value(sj *s, mm_cbor_enc *e, json_t *v)
 {
     switch (json_typeof(v)) {
@@ -251,7 +223,7 @@ int sj_put_value(sj *s, mm_cbor_enc *e, json_t *v)
         mm_cbor_put_tstr(e, mm_bytes_make(json_string_value(v), json_string_length(v)));
         return CLI_OK;
     case JSON_ARRAY:
-        return put_value_array(s, e, v);
+        return sj_put_each(s, e, v, false, sj_put_value);
     default:
         return put_value_object(s, e, v);
     }
@@ -466,20 +438,14 @@ int sj_put_component_id(sj *s, mm_cbor_enc *e, json_t *v)
     if (!json_is_array(v)) {
         return sj_fail(s, "expected a component identifier: an array of byte strings, e.g. [\"00\"]");
     }
-    mm_cbor_open_array(e);
-    size_t i;
-    json_t *item;
-    int rc = CLI_OK;
-    json_array_foreach(v, i, item)
-    {
-        size_t mark = sj_enter_index(s, i);
-        rc = sj_put_bytes(s, e, item);
-        sj_leave(s, mark);
-        if (rc != CLI_OK) {
-            break;
-        }
-    }
-    mm_cbor_close(e, NULL);
+    return sj_put_each(s, e, v, false, sj_put_bytes);
+}
+
+static int put_int_item(sj *s, mm_cbor_enc *e, json_t *item)
+{
+    int64_t x = 0;
+    int rc = sj_int(s, item, &x);
+    mm_cbor_put_int(e, x);
     return rc;
 }
 
@@ -488,20 +454,7 @@ int sj_put_version(sj *s, mm_cbor_enc *e, json_t *v)
     if (!json_is_array(v) || json_array_size(v) == 0) {
         return sj_fail(s, "expected a version: a non-empty array of integers, e.g. [1, 0, 2]");
     }
-    mm_cbor_open_array(e);
-    size_t i;
-    json_t *item;
-    int rc = CLI_OK;
-    json_array_foreach(v, i, item)
-    {
-        int64_t x = 0;
-        size_t mark = sj_enter_index(s, i);
-        rc = rc == CLI_OK ? sj_int(s, item, &x) : rc;
-        mm_cbor_put_int(e, x);
-        sj_leave(s, mark);
-    }
-    mm_cbor_close(e, NULL);
-    return rc;
+    return sj_put_each(s, e, v, false, put_int_item);
 }
 
 int sj_put_version_match(sj *s, mm_cbor_enc *e, json_t *v, bool wrapped)
@@ -603,32 +556,29 @@ int sj_put_actor(sj *s, mm_cbor_enc *e, json_t *v)
     return sj_fail(s, "expected an actor: an integer, a string, {\"bytes\": ...} or {\"uuid\": ...}");
 }
 
+/* One actor and its permissions, as a key and a value. */
+static int put_permission(sj *s, mm_cbor_enc *e, json_t *item)
+{
+    json_t *actor = json_object_get(item, "actor");
+    json_t *perms = json_object_get(item, "permissions");
+    if (!json_is_object(item) || json_object_size(item) != 2 || actor == NULL || perms == NULL) {
+        return sj_fail(s, "expected {\"actor\": ..., \"permissions\": ...}");
+    }
+    int rc = sj_put_actor(s, e, actor);
+    return rc == CLI_OK ? sj_put_bits(s, e, MM_SUIT_REG_PERMISSION_BIT, perms) : rc;
+}
+
 int sj_put_permission_map(sj *s, mm_cbor_enc *e, json_t *v)
 {
     if (!json_is_array(v) || json_array_size(v) == 0) {
         return sj_fail(s, "expected an array of {\"actor\": ..., \"permissions\": ...}");
     }
-    mm_cbor_open_map(e);
-    size_t i;
-    json_t *item;
-    int rc = CLI_OK;
-    json_array_foreach(v, i, item)
-    {
-        json_t *actor = json_object_get(item, "actor");
-        json_t *perms = json_object_get(item, "permissions");
-        size_t mark = sj_enter_index(s, i);
-        if (!json_is_object(item) || json_object_size(item) != 2 || actor == NULL || perms == NULL) {
-            rc = sj_fail(s, "expected {\"actor\": ..., \"permissions\": ...}");
-        } else if ((rc = sj_put_actor(s, e, actor)) == CLI_OK) {
-            rc = sj_put_bits(s, e, MM_SUIT_REG_PERMISSION_BIT, perms);
-        }
-        sj_leave(s, mark);
-        if (rc != CLI_OK) {
-            break;
-        }
-    }
-    mm_cbor_close(e, NULL);
-    return rc;
+    return sj_put_each(s, e, v, true, put_permission);
+}
+
+static int put_version_match_item(sj *s, mm_cbor_enc *e, json_t *item)
+{
+    return sj_put_version_match(s, e, item, false);
 }
 
 int sj_put_other_device(sj *s, mm_cbor_enc *e, json_t *v)
@@ -643,18 +593,11 @@ int sj_put_other_device(sj *s, mm_cbor_enc *e, json_t *v)
     size_t mark = sj_enter_key(s, "device");
     int rc = sj_put_bytes(s, e, device);
     sj_leave(s, mark);
-    mark = sj_enter_key(s, "versions");
-    mm_cbor_open_array(e);
-    size_t i;
-    json_t *item;
-    json_array_foreach(versions, i, item)
-    {
-        size_t m = sj_enter_index(s, i);
-        rc = rc == CLI_OK ? sj_put_version_match(s, e, item, false) : rc;
-        sj_leave(s, m);
+    if (rc == CLI_OK) {
+        mark = sj_enter_key(s, "versions");
+        rc = sj_put_each(s, e, versions, false, put_version_match_item);
+        sj_leave(s, mark);
     }
-    mm_cbor_close(e, NULL);
-    sj_leave(s, mark);
     return rc;
 }
 

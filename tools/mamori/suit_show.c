@@ -9,7 +9,6 @@
  * member or parameter added to the table is shown without code here.
  * Nothing is verified: 'mamori suit verify' does that.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,20 +52,13 @@ enum {
 };
 
 typedef struct printer {
-    unsigned indent;
-    bool failed;
+    cli_out out;
     unsigned depth;
 } printer;
 
-static void put(printer *o, const char *s) { o->failed = o->failed || fputs(s, stdout) == EOF; }
+static void put(printer *o, const char *s) { cli_out_put(&o->out, s); }
 
-static void newline(printer *o)
-{
-    put(o, "\n");
-    for (unsigned i = 0; i < o->indent; i++) {
-        put(o, " ");
-    }
-}
+static void newline(printer *o) { cli_out_newline(&o->out); }
 
 static void comment(printer *o, const char *s)
 {
@@ -75,28 +67,10 @@ static void comment(printer *o, const char *s)
     put(o, " / ");
 }
 
-static mm_err write_text(void *user, const char *text, size_t len)
-{
-    printer *o = user;
-    o->failed = o->failed || fwrite(text, 1, len, stdout) != len;
-    return o->failed ? MM_ERR_PLATFORM : MM_OK;
-}
-
 /* One item, compact. */
-static void edn(printer *o, mm_bytes item)
-{
-    mm_edn_opts eo = {0, MM_CBOR_ALLOW_INDEF, 2, 0};
-    if (mm_cbor_edn(item, &eo, write_text, o, NULL) != MM_OK) {
-        o->failed = true;
-    }
-}
+static void edn(printer *o, mm_bytes item) { cli_out_edn(&o->out, item, 0); }
 
-static void hex(printer *o, mm_bytes b)
-{
-    put(o, "h'");
-    cli_print_hex(stdout, b);
-    put(o, "'");
-}
+static void hex(printer *o, mm_bytes b) { cli_out_hex(&o->out, b); }
 
 /* The UUID of 16 bytes, as text. */
 static void uuid_text(mm_bytes b, char out[37])
@@ -194,7 +168,7 @@ static void show_wrapped(printer *o, mm_cbor_dec *d, int kind)
 {
     mm_bytes b;
     if (mm_cbor_get_bstr(d, &b) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     mm_cbor_dec inner;
@@ -215,7 +189,7 @@ static void show_raw(printer *o, mm_cbor_dec *d)
 {
     mm_bytes raw;
     if (mm_cbor_get_raw(d, &raw) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     edn(o, raw);
@@ -233,9 +207,9 @@ static bool read_int(mm_cbor_dec *d, int64_t *v)
 /* v, then its name as a comment when it has one. */
 static void put_int_named(printer *o, int64_t v, const char *name)
 {
-    o->failed = o->failed || printf("%lld", (long long)v) < 0;
+    o->out.failed = o->out.failed || printf("%lld", (long long)v) < 0;
     if (name != NULL) {
-        o->failed = o->failed || printf(" / %s /", name) < 0;
+        o->out.failed = o->out.failed || printf(" / %s /", name) < 0;
     }
 }
 
@@ -261,7 +235,7 @@ static void show_digest(printer *o, mm_cbor_dec *d)
     mm_bytes bytes;
     if (mm_cbor_enter_array(d, &n) != MM_OK || n < 2 || mm_cbor_get_int(d, INT64_MIN, INT64_MAX, &alg) != MM_OK ||
         mm_cbor_get_bstr(d, &bytes) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     put(o, "[");
@@ -276,7 +250,7 @@ static void show_digest(printer *o, mm_cbor_dec *d)
     }
     put(o, "]");
     if (mm_cbor_exit(d) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
     }
 }
 
@@ -298,7 +272,7 @@ static void show_map(printer *o, mm_cbor_dec *d, int reg, int kind)
 {
     size_t n;
     if (mm_cbor_enter_map(d, &n) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     if (n == 0) {
@@ -307,8 +281,8 @@ static void show_map(printer *o, mm_cbor_dec *d, int reg, int kind)
         return;
     }
     put(o, "{");
-    o->indent += 2;
-    for (size_t i = 0; i < n && !o->failed; i++) {
+    o->out.indent += 2;
+    for (size_t i = 0; i < n && !o->out.failed; i++) {
         newline(o);
         mm_cbor_item key;
         int64_t label = 0;
@@ -344,11 +318,11 @@ static void show_map(printer *o, mm_cbor_dec *d, int reg, int kind)
         show(o, d, vk);
         put(o, i + 1 < n ? "," : "");
     }
-    o->indent -= 2;
+    o->out.indent -= 2;
     newline(o);
     put(o, "}");
     if (mm_cbor_exit(d) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
     }
 }
 
@@ -357,12 +331,12 @@ static void show_sequence(printer *o, mm_cbor_dec *d)
 {
     size_t n;
     if (mm_cbor_enter_array(d, &n) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     put(o, "[");
-    o->indent += 2;
-    for (size_t i = 0; i + 1 < n && !o->failed; i += 2) {
+    o->out.indent += 2;
+    for (size_t i = 0; i + 1 < n && !o->out.failed; i += 2) {
         newline(o);
         int64_t id = 0;
         const mm_suit_name *nm = NULL;
@@ -383,11 +357,11 @@ static void show_sequence(printer *o, mm_cbor_dec *d)
         newline(o);
         show_raw(o, d);
     }
-    o->indent -= 2;
+    o->out.indent -= 2;
     newline(o);
     put(o, "]");
     if (mm_cbor_exit(d) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
     }
 }
 
@@ -396,25 +370,25 @@ static void show_list(printer *o, mm_cbor_dec *d, int kind, bool lines)
 {
     size_t n;
     if (mm_cbor_enter_array(d, &n) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     put(o, "[");
-    o->indent += 2;
-    for (size_t i = 0; i < n && !o->failed; i++) {
+    o->out.indent += 2;
+    for (size_t i = 0; i < n && !o->out.failed; i++) {
         if (lines) {
             newline(o);
         }
         show(o, d, kind);
         put(o, i + 1 < n ? (lines ? "," : ", ") : "");
     }
-    o->indent -= 2;
+    o->out.indent -= 2;
     if (lines) {
         newline(o);
     }
     put(o, "]");
     if (mm_cbor_exit(d) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
     }
 }
 
@@ -424,12 +398,12 @@ static void show_indexed(printer *o, mm_cbor_dec *d, int kind)
 {
     size_t n;
     if (mm_cbor_enter_map(d, &n) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     put(o, "{");
-    o->indent += 2;
-    for (size_t i = 0; i < n && !o->failed; i++) {
+    o->out.indent += 2;
+    for (size_t i = 0; i < n && !o->out.failed; i++) {
         newline(o);
         comment(o, "component-index");
         show_raw(o, d);
@@ -437,7 +411,7 @@ static void show_indexed(printer *o, mm_cbor_dec *d, int kind)
         if (kind == MM_SUIT_K_COPY_PARAMS) {
             size_t m;
             if (mm_cbor_enter_array(d, &m) != MM_OK) {
-                o->failed = true;
+                o->out.failed = true;
                 break;
             }
             put(o, "[");
@@ -454,7 +428,7 @@ static void show_indexed(printer *o, mm_cbor_dec *d, int kind)
         }
         put(o, i + 1 < n ? "," : "");
     }
-    o->indent -= 2;
+    o->out.indent -= 2;
     newline(o);
     put(o, "}");
     (void)!mm_cbor_exit(d);
@@ -482,13 +456,13 @@ static void show_cose(printer *o, mm_cbor_dec *d)
     }
     size_t n;
     if (mm_cbor_enter_array(d, &n) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     static const char *const fields[] = {"protected", "unprotected", "payload", "signature"};
     put(o, "[");
-    o->indent += 2;
-    for (size_t i = 0; i < n && !o->failed; i++) {
+    o->out.indent += 2;
+    for (size_t i = 0; i < n && !o->out.failed; i++) {
         newline(o);
         comment(o, i < 4 ? fields[i] : "field");
         if (i == 0 && mm_cbor_peek(d, &it) == MM_OK && it.type == MM_CBOR_BSTR && it.str.len > 0) {
@@ -504,7 +478,7 @@ static void show_cose(printer *o, mm_cbor_dec *d)
         }
         put(o, i + 1 < n ? "," : "");
     }
-    o->indent -= 2;
+    o->out.indent -= 2;
     newline(o);
     put(o, "]");
     (void)!mm_cbor_exit(d);
@@ -515,11 +489,11 @@ static void show_headers(printer *o, mm_cbor_dec *d)
 {
     size_t n;
     if (mm_cbor_enter_map(d, &n) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     put(o, "{");
-    for (size_t i = 0; i < n && !o->failed; i++) {
+    for (size_t i = 0; i < n && !o->out.failed; i++) {
         int64_t label = 0;
         bool is_int = read_int(d, &label);
         if (!is_int) {
@@ -553,7 +527,7 @@ static void show_record(printer *o, mm_cbor_dec *d)
     }
     static const char *const fields[] = {"manifest-id", "section", "offset", "component-index", "properties"};
     put(o, "[");
-    for (size_t i = 0; i < n && !o->failed; i++) {
+    for (size_t i = 0; i < n && !o->out.failed; i++) {
         comment(o, i < 5 ? fields[i] : "extension");
         int64_t s;
         if (i == 1 && read_int(d, &s)) {
@@ -575,7 +549,7 @@ static void show_payload(printer *o, mm_cbor_dec *d)
 {
     mm_bytes b;
     if (mm_cbor_get_bstr(d, &b) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     if (b.len <= PAYLOAD_SHOWN) {
@@ -596,7 +570,7 @@ static void show(printer *o, mm_cbor_dec *d, int kind)
 {
     mm_cbor_item it;
     if (mm_cbor_peek(d, &it) != MM_OK) {
-        o->failed = true;
+        o->out.failed = true;
         return;
     }
     /* A severable member: a digest when severed. */
@@ -648,7 +622,7 @@ static void show(printer *o, mm_cbor_dec *d, int kind)
     case K_REFERENCE: {
         size_t n;
         if (mm_cbor_enter_array(d, &n) != MM_OK || n != 2) {
-            o->failed = true;
+            o->out.failed = true;
             return;
         }
         put(o, "[");
@@ -672,18 +646,18 @@ static void show(printer *o, mm_cbor_dec *d, int kind)
         {
             size_t n;
             if (mm_cbor_enter_array(d, &n) != MM_OK) {
-                o->failed = true;
+                o->out.failed = true;
                 return;
             }
             put(o, "[");
-            o->indent += 2;
-            for (size_t i = 0; i < n && !o->failed; i++) {
+            o->out.indent += 2;
+            for (size_t i = 0; i < n && !o->out.failed; i++) {
                 newline(o);
                 comment(o, i == 0 ? "digest" : "authentication-block");
                 show_wrapped(o, d, i == 0 ? MM_SUIT_K_DIGEST + 5000 : K_COSE);
                 put(o, i + 1 < n ? "," : "");
             }
-            o->indent -= 2;
+            o->out.indent -= 2;
             newline(o);
             put(o, "]");
             (void)!mm_cbor_exit(d);
@@ -721,19 +695,19 @@ static void show(printer *o, mm_cbor_dec *d, int kind)
             /* language tag => { text key => text, component => {...} } */
             size_t n;
             if (mm_cbor_enter_map(d, &n) != MM_OK) {
-                o->failed = true;
+                o->out.failed = true;
                 return;
             }
             put(o, "{");
-            o->indent += 2;
-            for (size_t i = 0; i < n && !o->failed; i++) {
+            o->out.indent += 2;
+            for (size_t i = 0; i < n && !o->out.failed; i++) {
                 newline(o);
                 show_raw(o, d);
                 put(o, ": ");
                 show_map(o, d, MM_SUIT_REG_TEXT, 0);
                 put(o, i + 1 < n ? "," : "");
             }
-            o->indent -= 2;
+            o->out.indent -= 2;
             newline(o);
             put(o, "}");
             (void)!mm_cbor_exit(d);
@@ -1231,37 +1205,15 @@ static int file_kind(mm_bytes in)
 
 int suit_cmd_show(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    static const cli_opts spec = {"suit show", show_help, cli_json_opt, 1};
     bool json = false;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'j':
-            json = true;
-            break;
-        case 'h':
-            fputs(show_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("suit show", c, argv);
-        }
-    }
-    if (argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "suit show", "one FILE is needed (see 'mamori suit show --help')");
-    }
-    const char *path = argv[optind];
-    uint8_t *data = NULL;
-    size_t len = 0;
-    int rc = cli_read_file(path, &data, &len);
+    cli_input file;
+    int rc = cli_parse_input(&spec, &json, argc, argv, "one FILE is needed", NULL, &file);
     if (rc != CLI_OK) {
-        return rc;
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
-    mm_bytes in = mm_bytes_make(data, len);
+    const char *path = file.path;
+    mm_bytes in = mm_bytes_make(file.data, file.len);
     size_t off = 0;
     mm_err e = mm_cbor_check(in, MM_CBOR_ALLOW_INDEF, &off);
     int kind = e == MM_OK ? file_kind(in) : 0;
@@ -1276,7 +1228,7 @@ int suit_cmd_show(int argc, char **argv)
             json_t *j = to_json(&d, kind, 0);
             rc = j != NULL ? cli_json_print(j) : cli_fail(CLI_DATAERR, path, "cannot show this envelope");
         } else {
-            printer o = {0, false, 0};
+            printer o = {{0, false}, 0};
             if (kind == K_ENVELOPE) {
                 comment(&o, "SUIT_Envelope");
             } else if (kind == K_REPORT) {
@@ -1286,9 +1238,9 @@ int suit_cmd_show(int argc, char **argv)
             }
             show(&o, &d, kind);
             put(&o, "\n");
-            rc = o.failed ? cli_fail(CLI_IOERR, path, "cannot show it all") : CLI_OK;
+            rc = o.out.failed ? cli_fail(CLI_IOERR, path, "cannot show it all") : CLI_OK;
         }
     }
-    free(data);
+    free(file.data);
     return rc;
 }
