@@ -4,14 +4,18 @@
 # capability adds its chapter when it works; so far: the CBOR and COSE core
 # a vendor signs releases with and a device checks them with, the SCITT
 # Transparency Service that logs the releases, and SUIT updates made by the
-# vendor and run by a simulated device.
+# vendor and run by a simulated device, and the RATS Verifier that appraises
+# the device's attestation evidence.
 set -euo pipefail
 build=${1:?usage: story.sh BUILD_DIR}
 mamori="$(cd "$build" && pwd)/tools/mamori/mamori"
 work=$(mktemp -d)
 ts_pid=
-# The Transparency Service of chapter 9 is stopped however the story ends.
-trap 'if [ -n "$ts_pid" ]; then kill "$ts_pid" 2>/dev/null; wait "$ts_pid" 2>/dev/null; fi; rm -rf "$work"' EXIT
+vf_pid=
+# The Transparency Service of chapter 9 and the Verifier of chapter 15 are
+# stopped however the story ends.
+stop() { if [ -n "$1" ]; then kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; fi; }
+trap 'stop "$ts_pid"; stop "$vf_pid"; rm -rf "$work"' EXIT
 cd "$work"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -159,4 +163,44 @@ printf 'DEMO FIRMWARE 2.0\n' > firmware-2.0.bin # same size, altered on the serv
 refused "$mamori" suit process -k vendor.cose --device device release-2.0b.suit
 echo "device/firmware.bin still holds: $(cat device/firmware.bin)"
 
-printf '\nThe story so far ends here: TEEP and RATS chapters come with their issues.\n'
+say "15. A RATS Verifier on 127.0.0.1; the vendor endorses the device's attestation key and says what it must run"
+"$mamori" key gen --alg ES256 --kid demo-board-42 --out attest > /dev/null
+"$mamori" key gen --alg ES256 --kid verifier-1 --out verifier > /dev/null
+# The device's UEID (type 0x01, random): hex for the store, base64url for
+# its claims.
+ueid_hex=01d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f
+ueid_b64=AdDh8qO0xdbn-AkaKzxNXm8
+# The digest of the SUIT manifest the device installed in chapter 13.
+manifest=$("$mamori" suit verify -k vendor.cose release-2.0.suit | sed -n 's/.*digest SHA-256 \([0-9a-f]*\).*/\1/p')
+mkdir vf
+"$mamori" verifier endorse add --db vf/verifier.db --key attest.cose --ueid "$ueid_hex"
+"$mamori" verifier reference add --db vf/verifier.db --ueid "$ueid_hex" --swname "demo firmware" \
+    --swversion 2.0 --manifest "sha-256:$manifest" --debug disabled --secure-boot
+"$mamori" verifier serve --key verifier.key --db vf/verifier.db --listen 127.0.0.1:0 --ready-file vf/url -q &
+vf_pid=$!
+for _ in $(seq 100); do [ -s vf/url ] && break; sleep 0.1; done
+[ -s vf/url ] || { echo "story: the Verifier did not start" >&2; exit 1; }
+vurl=$(cat vf/url)
+echo "listening on $vurl; it signs attestation results with verifier.key"
+
+say "16. The device answers a challenge with evidence (an EAT bound to the nonce); the Verifier's signed verdict"
+nonce=$("$mamori" verifier challenge --url "$vurl")
+echo "nonce: $nonce"
+# The installed manifest as the manifests claim carries it: a SUIT_Reference.
+suit_ref=$(printf '["https://vendor.example/releases/release-2.0.suit", [-16, h'"'%s'"']]' "$manifest" |
+    "$mamori" cbor encode - | base64 -w0 | tr '+/' '-_' | tr -d '=')
+cat > evidence.json <<EOF
+{"ueid": "$ueid_b64", "swname": "demo firmware", "swversion": ["2.0"], "oemboot": true,
+ "dbgstat": "disabled-since-boot", "manifests": [[60, {"cbor": "$suit_ref"}]], "iat": $(date +%s)}
+EOF
+"$mamori" eat issue --key attest.key --claims evidence.json --nonce "$nonce" -o evidence.cwt
+"$mamori" verifier appraise --url "$vurl" -q -o result.ear evidence.cwt
+echo "the relying party checks the result with the Verifier's public key and its nonce:"
+"$mamori" eat verify-result --key verifier.cose --nonce "$nonce" result.ear | sed -n '2,6p'
+
+say "17. The same evidence again is refused: its nonce was used"
+refused "$mamori" verifier appraise --url "$vurl" evidence.cwt
+stop "$vf_pid" && vf_pid=
+echo "the Verifier stopped"
+
+printf '\nThe story so far ends here: the TEEP chapters come with their issue.\n'

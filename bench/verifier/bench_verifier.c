@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * bench_verifier: the RATS Verifier's appraisals per second through its
+ * HTTP API, against the rate at which two cores can merely verify the
+ * evidence's signature, in the same run.
+ *
+ * - The service runs in this process (services/verifier, the code `mamori
+ *   verifier serve` runs, its default worker threads) on 127.0.0.1, port
+ *   chosen by the system, with a fresh SQLite store in a temporary folder
+ *   (WAL, synchronous=FULL: every used nonce is on disk before its result
+ *   leaves). The store holds one device endorsement (by ueid, ES256 key)
+ *   and the device's reference values (swname, swversion, hwversion, debug
+ *   disabled, secure boot), so every appraisal runs the whole policy and
+ *   ends affirming.
+ * - 8 client threads, each with one kept-alive HTTP connection. Each round
+ *   has three phases:
+ *     1. challenge (timed): every client POSTs /challenge BATCH times and
+ *        keeps the nonces (CBOR answers, decoded);
+ *     2. evidence (not in the appraisal figures: signing is the attester's
+ *        cost): an ES256 EAT per nonce, bound to it, signed on two threads
+ *        (its rate is printed for scale);
+ *     3. appraise (timed): every client POSTs its BATCH tokens to /appraise
+ *        (application/eat+cwt, results as signed CWTs) and checks each is a
+ *        200 with the EAR media type.
+ *   So every token carries a nonce fetched before it was signed, exactly as
+ *   a device does, and the only work left out of the timed sections is the
+ *   attester's signing. The headline rate is appraisals / (time of phases
+ *   1 + 3): a full challenge-and-appraise exchange per appraisal. The rate
+ *   of phase 3 alone is printed too. A sample of results of every round is
+ *   verified (signature, nonce, status affirming) after it.
+ * - The ceiling: bare OpenSSL ES256 verification (EVP_DigestVerify over the
+ *   token's Sig_structure, one reused EVP_MD_CTX per thread) of the same
+ *   token bytes on two threads at once, sampled before, between and after
+ *   the rounds; the highest sample is used (the conservative choice).
+ * - On a machine of few cores the clients share them with the service, and
+ *   other processes may too. So the run also counts CPU time: the
+ *   service's (the process's minus the clients' threads'), giving the rate
+ *   two cores of its own would sustain, against the bare rate per CPU
+ *   second of the two verifying threads. Both ratios are printed.
+ *
+ * Rounds run until ROUNDS_SECONDS of timed phases have passed or
+ * MAX_ROUNDS are done, after a warm-up round; nothing waits on the clock
+ * otherwise, so the run stops by itself (about 10 s). Speed never fails the
+ * benchmark; a refused appraisal or a result that does not verify does.
+ * MM_BENCH_VERIFIER_SECONDS changes ROUNDS_SECONDS (0.5..60).
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mamori/cose.h"
+#include "mamori/crypto_openssl.h"
+#include "mamori/ear.h"
+#include "mamori/eat.h"
+#include "mamori/http.h"
+#include "verifier.h"
+#include "vf_store.h"
+
+#ifndef MM_BENCH_BUILD_TYPE
+#define MM_BENCH_BUILD_TYPE "unknown"
+#endif
+
+#define CLIENTS        8
+#define BATCH          400 /* tokens per client per round */
+#define ROUNDS_SECONDS 3.0
+#define MAX_ROUNDS     25
+#define SIGNERS        2
+#define BARE_THREADS   2
+#define BARE_SECONDS   1.0
+#define BARE_SLICE     0.25
+#define SAMPLE         16 /* results verified per round */
+#define TOKEN_MAX      512
+#define RESULT_MAX     2048
+#define NONCE_LEN      40
+#define TARGET_RATIO   0.5
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bench_verifier: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    ERR_print_errors_fp(stderr);
+    exit(1);
+}
+
+static void check(mm_err e, const char *what)
+{
+    if (e != MM_OK) {
+        die("%s: %s (%s)", what, mm_strerror(e), mm_errname(e));
+    }
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The device and its evidence.
+ */
+static const uint8_t ueid[] = {0x01, 0x98, 0xf5, 0x0a, 0x4f, 0xf6, 0xc0, 0x58, 0x61,
+                               0xc8, 0x86, 0x0d, 0x13, 0xa6, 0x38, 0xea, 0x11};
+static const uint8_t hwmodel[] = {0x54, 0x9d, 0xce, 0xcc};
+static const uint8_t oui[] = {0x89, 0x48, 0x23};
+static const char device_kid[] = "bench-device-1";
+
+static mm_key device;      /* the attestation key (private) */
+static mm_key verifier;    /* the results' signing key */
+static EVP_PKEY *bare_pub; /* the attestation key's public half, as libcrypto has it */
+
+/* One exchange: the nonce, the evidence bound to it, the result. */
+typedef struct slot {
+    uint8_t nonce[NONCE_LEN];
+    uint8_t token[TOKEN_MAX];
+    size_t token_len;
+    uint8_t result[RESULT_MAX];
+    size_t result_len;
+} slot;
+
+static slot slots[CLIENTS][BATCH];
+
+/* The claims of a healthy device, bound to nonce. */
+static void claims_of(mm_eat_claims *c, const uint8_t nonce[NONCE_LEN], int64_t iat)
+{
+    memset(c, 0, sizeof *c);
+    c->nonce = mm_bytes_make(nonce, NONCE_LEN);
+    c->n_nonces = 1;
+    c->ueid = mm_bytes_make(ueid, sizeof ueid);
+    c->oemid.form = MM_EAT_OEMID_IEEE;
+    c->oemid.id = mm_bytes_make(oui, sizeof oui);
+    c->hwmodel = mm_bytes_make(hwmodel, sizeof hwmodel);
+    c->hwversion.version = MM_BYTES_LIT("1.3.4");
+    c->swname = MM_BYTES_LIT("Acme OS");
+    c->swversion.version = MM_BYTES_LIT("3.1.4");
+    c->oemboot = true;
+    c->dbgstat = MM_EAT_DBG_DISABLED_PERMANENTLY;
+    c->cwt.iat = iat;
+    c->cwt.present = MM_CWT_HAS_IAT;
+    c->present = MM_EAT_HAS_NONCE | MM_EAT_HAS_UEID | MM_EAT_HAS_OEMID | MM_EAT_HAS_HWMODEL | MM_EAT_HAS_HWVERSION |
+                 MM_EAT_HAS_SWNAME | MM_EAT_HAS_SWVERSION | MM_EAT_HAS_OEMBOOT | MM_EAT_HAS_DBGSTAT;
+}
+
+static size_t sign_token(const uint8_t nonce[NONCE_LEN], uint8_t out[TOKEN_MAX])
+{
+    mm_eat_claims c;
+    claims_of(&c, nonce, (int64_t)time(NULL));
+    mm_cose_create_opts o;
+    memset(&o, 0, sizeof o);
+    o.crypto = mm_crypto_openssl();
+    o.key = &device;
+    o.alg = MM_ALG_ES256;
+    o.kid = mm_bytes_make(device_kid, sizeof device_kid - 1);
+    mm_buf b = mm_buf_make(out, TOKEN_MAX);
+    check(mm_eat_sign(&c, &o, 0, &b), "mm_eat_sign");
+    return b.len;
+}
+
+typedef struct sign_job {
+    size_t from, to; /* slots, as one flat array */
+} sign_job;
+
+static void *sign_main(void *arg)
+{
+    sign_job *j = arg;
+    slot *all = &slots[0][0];
+    for (size_t i = j->from; i < j->to; i++) {
+        all[i].token_len = sign_token(all[i].nonce, all[i].token);
+    }
+    return NULL;
+}
+
+/* Phase 2: the evidence of every slot, on SIGNERS threads; its duration. */
+static double sign_all(void)
+{
+    pthread_t t[SIGNERS];
+    sign_job jobs[SIGNERS];
+    size_t n = (size_t)CLIENTS * BATCH;
+    double start = now_s();
+    for (size_t i = 0; i < SIGNERS; i++) {
+        jobs[i].from = n * i / SIGNERS;
+        jobs[i].to = n * (i + 1) / SIGNERS;
+        pthread_create(&t[i], NULL, sign_main, &jobs[i]);
+    }
+    for (size_t i = 0; i < SIGNERS; i++) {
+        pthread_join(t[i], NULL);
+    }
+    return now_s() - start;
+}
+
+/*
+ * The store: the device endorsed, its reference values.
+ */
+static void provision(const char *path)
+{
+    vf_store *s = NULL;
+    check(vf_store_open(path, 1, &s), "vf_store_open");
+    uint8_t buf[512], cose[512], tp[MM_HASH_MAX];
+    mm_key_parts parts;
+    check(mm_key_export(&device, 0, &parts, buf, sizeof buf), "mm_key_export");
+    parts.d = mm_bytes_make(NULL, 0); /* the public half only */
+    mm_buf out = mm_buf_make(cose, sizeof cose);
+    mm_bytes kid = mm_bytes_make(device_kid, sizeof device_kid - 1);
+    check(mm_cose_key_encode(&parts, kid, 0, &out), "mm_cose_key_encode");
+    size_t tl = 0;
+    check(mm_cose_key_thumbprint(mm_crypto_openssl(), &parts, MM_ALG_SHA256, tp, &tl), "thumbprint");
+    vf_endorsement e;
+    memset(&e, 0, sizeof e);
+    e.scope.ueid = mm_bytes_make(ueid, sizeof ueid);
+    e.cose_key = mm_bytes_make(cose, out.len);
+    e.kid = kid;
+    e.thumbprint = mm_bytes_make(tp, tl);
+    e.source = MM_BYTES_LIT("bench");
+    check(vf_store_add_endorsement(s, &e, NULL), "vf_store_add_endorsement");
+    vf_scope dev = {mm_bytes_make(ueid, sizeof ueid), {NULL, 0}, {NULL, 0}};
+    const vf_ref refs[] = {
+        {0, dev, VF_REF_SWNAME, MM_BYTES_LIT("Acme OS"), 0, 0, {NULL, 0}, MM_BYTES_LIT("bench")},
+        {0, dev, VF_REF_SWVERSION, MM_BYTES_LIT("3.1.4"), 0, 0, {NULL, 0}, MM_BYTES_LIT("bench")},
+        {0, dev, VF_REF_HWVERSION, MM_BYTES_LIT("1.3.4"), 0, 0, {NULL, 0}, MM_BYTES_LIT("bench")},
+        {0, dev, VF_REF_DEBUG, {NULL, 0}, 0, MM_EAT_DBG_DISABLED, {NULL, 0}, MM_BYTES_LIT("bench")},
+        {0, dev, VF_REF_SECURE_BOOT, {NULL, 0}, 0, 0, {NULL, 0}, MM_BYTES_LIT("bench")},
+    };
+    check(vf_store_add_refs(s, refs, sizeof refs / sizeof refs[0], NULL), "vf_store_add_refs");
+    vf_store_close(s);
+}
+
+/*
+ * The HTTP clients.
+ */
+typedef enum phase { CHALLENGE, APPRAISE } phase;
+
+typedef struct client {
+    mm_http_client *h;
+    char challenge_url[96];
+    char appraise_url[96];
+    int index;
+    phase ph;
+    uint64_t failed;
+    double cpu; /* this client's thread CPU time in its last phase */
+    char why[200];
+} client;
+
+/* The nonce of a CBOR challenge {"nonce": bstr, "expires": int}. */
+static bool nonce_of(const mm_http_reply *r, uint8_t out[NONCE_LEN])
+{
+    mm_cbor_dec d;
+    size_t n = 0;
+    if (mm_cbor_dec_init(&d, mm_bytes_make(r->body, r->len), 0) != MM_OK || mm_cbor_enter_map(&d, &n) != MM_OK) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        mm_bytes k, v;
+        if (mm_cbor_get_tstr(&d, &k) != MM_OK) {
+            return false;
+        }
+        if (mm_bytes_equal(k, MM_BYTES_LIT("nonce"))) {
+            if (mm_cbor_get_bstr(&d, &v) != MM_OK || v.len != NONCE_LEN) {
+                return false;
+            }
+            memcpy(out, v.ptr, NONCE_LEN);
+            return true;
+        }
+        mm_bytes skip;
+        if (mm_cbor_get_raw(&d, &skip) != MM_OK) {
+            return false;
+        }
+    }
+    return false;
+}
+
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *client_main(void *arg)
+{
+    client *c = arg;
+    double cpu0 = thread_cpu_s();
+    for (size_t i = 0; i < BATCH && c->failed == 0; i++) {
+        slot *s = &slots[c->index][i];
+        mm_http_reply rep;
+        mm_err e;
+        if (c->ph == CHALLENGE) {
+            mm_http_call_opts o = {NULL, "application/cbor", 30000, 0, NULL};
+            e = mm_http_client_call(c->h, "POST", c->challenge_url, mm_bytes_make(NULL, 0), &o, &rep);
+            if (e == MM_OK && (rep.status != 200 || !nonce_of(&rep, s->nonce))) {
+                snprintf(c->why, sizeof c->why, "challenge: HTTP %ld", rep.status);
+                c->failed++;
+            }
+        } else {
+            mm_http_call_opts o = {"application/eat+cwt", "application/eat+cwt", 30000, 0, NULL};
+            e = mm_http_client_call(c->h, "POST", c->appraise_url, mm_bytes_make(s->token, s->token_len), &o, &rep);
+            if (e == MM_OK && (rep.status != 200 || rep.len > RESULT_MAX ||
+                               strncmp(rep.content_type, "application/eat+cwt", 19) != 0)) {
+                snprintf(c->why, sizeof c->why, "appraise: HTTP %ld: %.*s", rep.status,
+                         rep.len > 120 ? 120 : (int)rep.len, (const char *)rep.body);
+                c->failed++;
+            } else if (e == MM_OK) {
+                memcpy(s->result, rep.body, rep.len);
+                s->result_len = rep.len;
+            }
+        }
+        if (e != MM_OK) {
+            snprintf(c->why, sizeof c->why, "%s: %s", c->ph == CHALLENGE ? "challenge" : "appraise", mm_strerror(e));
+            c->failed++;
+        } else {
+            mm_http_reply_free(&rep);
+        }
+    }
+    c->cpu = thread_cpu_s() - cpu0;
+    return NULL;
+}
+
+/* The process's CPU time (every thread: the service's and the clients'). */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_used;    /* CPU seconds of the timed phases, every thread */
+static double cpu_clients; /* of which the clients' threads */
+
+/* One phase on every client at once; its duration. */
+static double phase_run(client *cl, phase ph)
+{
+    pthread_t t[CLIENTS];
+    double cpu0 = cpu_s();
+    double start = now_s();
+    for (int i = 0; i < CLIENTS; i++) {
+        cl[i].ph = ph;
+        pthread_create(&t[i], NULL, client_main, &cl[i]);
+    }
+    for (int i = 0; i < CLIENTS; i++) {
+        pthread_join(t[i], NULL);
+    }
+    double took = now_s() - start;
+    cpu_used += cpu_s() - cpu0;
+    for (int i = 0; i < CLIENTS; i++) {
+        cpu_clients += cl[i].cpu;
+        if (cl[i].failed != 0) {
+            die("client %d: %s", i, cl[i].why);
+        }
+    }
+    return took;
+}
+
+/* A sample of the round's results: signed by the verifier, bound to the
+ * nonce, affirming. */
+static void verify_sample(void)
+{
+    mm_ear_appraisal aps[2];
+    mm_bytes ids[8];
+    mm_ear_storage st = {aps, 2, ids, 8};
+    mm_cose_verify_opts co;
+    memset(&co, 0, sizeof co);
+    co.crypto = mm_crypto_openssl();
+    co.key = &verifier;
+    for (int i = 0; i < SAMPLE; i++) {
+        const slot *s = &slots[i % CLIENTS][(size_t)i * 37 % BATCH];
+        mm_ear ear;
+        check(mm_ear_verify(mm_bytes_make(s->result, s->result_len), &co, NULL, mm_bytes_make(s->nonce, NONCE_LEN), &st,
+                            &ear),
+              "a result does not verify");
+        if (ear.status != MM_AR4SI_AFFIRMING) {
+            die("a result is not affirming (status %u)", ear.status);
+        }
+    }
+}
+
+/*
+ * The ceiling: bare ES256 verification of the same token bytes.
+ */
+typedef struct bare {
+    uint8_t tbs[TOKEN_MAX + 64]; /* the Sig_structure */
+    size_t tbs_len;
+    uint8_t sig[80]; /* DER */
+    size_t sig_len;
+} bare;
+
+static bool bare_verify_in(EVP_MD_CTX *ctx, const bare *b)
+{
+    bool ok = EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, bare_pub) == 1 &&
+              EVP_DigestVerify(ctx, b->sig, b->sig_len, b->tbs, b->tbs_len) == 1;
+    EVP_MD_CTX_reset(ctx);
+    return ok;
+}
+
+typedef struct bare_job {
+    const bare *b;
+    double seconds;
+    uint64_t ops;
+    double cpu; /* the thread's CPU time for them */
+} bare_job;
+
+static void *bare_main(void *arg)
+{
+    bare_job *j = arg;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    double cpu0 = thread_cpu_s();
+    double end = now_s() + j->seconds;
+    uint64_t n = 0;
+    while ((n & 63) != 0 || now_s() < end) {
+        if (ctx == NULL || !bare_verify_in(ctx, j->b)) {
+            die("bare ES256 verify failed");
+        }
+        n++;
+    }
+    EVP_MD_CTX_free(ctx);
+    j->ops = n;
+    j->cpu = thread_cpu_s() - cpu0;
+    return NULL;
+}
+
+/* The ceiling, two ways: verifications per second of wall-clock time on
+ * BARE_THREADS threads at once (what this machine gave, other processes
+ * included), and per second of CPU time, summed over the threads (what
+ * BARE_THREADS cores of its own would give). Sampled several times; the
+ * highest of each is kept. */
+static double ceil_wall, ceil_cpu;
+
+static void bare_sample(const bare *b, double seconds)
+{
+    pthread_t t[BARE_THREADS];
+    bare_job jobs[BARE_THREADS];
+    double start = now_s();
+    for (int i = 0; i < BARE_THREADS; i++) {
+        jobs[i] = (bare_job){b, seconds, 0, 0};
+        pthread_create(&t[i], NULL, bare_main, &jobs[i]);
+    }
+    uint64_t ops = 0;
+    double per_cpu = 0;
+    for (int i = 0; i < BARE_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        ops += jobs[i].ops;
+        per_cpu += jobs[i].cpu > 0 ? (double)jobs[i].ops / jobs[i].cpu : 0;
+    }
+    double wall = (double)ops / (now_s() - start);
+    ceil_wall = wall > ceil_wall ? wall : ceil_wall;
+    ceil_cpu = per_cpu > ceil_cpu ? per_cpu : ceil_cpu;
+}
+
+/* The Sig_structure and DER signature of a token, and the attestation
+ * key's public half for libcrypto. */
+static void bare_init(bare *b, const uint8_t *token, size_t len)
+{
+    mm_cbor_dec d;
+    bool tagged = false;
+    check(mm_cbor_dec_init(&d, mm_bytes_make(token, len), 0), "token");
+    check(mm_cbor_opt_tag(&d, MM_CWT_TAG, &tagged), "tag 61");
+    size_t at = mm_cbor_dec_offset(&d);
+    mm_cose_sign1 s;
+    check(mm_cose_sign1_decode(mm_bytes_make(token + at, len - at), &s, NULL), "COSE_Sign1");
+    mm_cbor_enc enc;
+    mm_cbor_enc_init(&enc, b->tbs, sizeof b->tbs);
+    mm_cbor_put_array(&enc, 4);
+    mm_cbor_put_cstr(&enc, "Signature1");
+    mm_cbor_put_bstr(&enc, s.hdr.protected_bytes);
+    mm_cbor_put_bstr(&enc, mm_bytes_make(NULL, 0));
+    mm_cbor_put_bstr(&enc, s.payload);
+    check(mm_cbor_enc_finish(&enc, &b->tbs_len), "Sig_structure");
+    ECDSA_SIG *sig = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(s.signature.ptr, 32, NULL);
+    BIGNUM *sv = BN_bin2bn(s.signature.ptr + 32, 32, NULL);
+    if (sig == NULL || r == NULL || sv == NULL || ECDSA_SIG_set0(sig, r, sv) != 1) {
+        die("ECDSA_SIG_set0");
+    }
+    unsigned char *p = b->sig;
+    int n = i2d_ECDSA_SIG(sig, &p);
+    ECDSA_SIG_free(sig);
+    if (n <= 0 || (size_t)n > sizeof b->sig) {
+        die("i2d_ECDSA_SIG");
+    }
+    b->sig_len = (size_t)n;
+    uint8_t spki[256];
+    mm_buf out = mm_buf_make(spki, sizeof spki);
+    check(mm_openssl_export_public_key(&device, MM_OPENSSL_DER, &out), "export");
+    const unsigned char *q = spki;
+    bare_pub = d2i_PUBKEY(NULL, &q, (long)out.len);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (bare_pub == NULL || ctx == NULL || !bare_verify_in(ctx, b)) {
+        die("the bare side does not verify the token");
+    }
+    EVP_MD_CTX_free(ctx);
+}
+
+static void log_line(void *user, const char *line)
+{
+    (void)user;
+    fprintf(stderr, "bench_verifier: service: %s\n", line);
+}
+
+int main(void)
+{
+    const char *env = getenv("MM_BENCH_VERIFIER_SECONDS");
+    double seconds = env != NULL ? atof(env) : ROUNDS_SECONDS;
+    seconds = seconds < 0.5 ? 0.5 : seconds > 60 ? 60 : seconds;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/mm-bench-verifier-XXXXXX");
+    if (mkdtemp(dir) == NULL) {
+        die("cannot make a folder under /tmp");
+    }
+    const mm_crypto *ossl = mm_crypto_openssl();
+    check(mm_key_generate(ossl, MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, MM_KEY_EXTRACTABLE, &device), "keygen");
+    check(mm_key_generate(ossl, MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, 0, &verifier), "keygen");
+    char db[128];
+    snprintf(db, sizeof db, "%s/verifier.db", dir);
+    provision(db);
+
+    vf_config cfg;
+    vf_config_init(&cfg);
+    cfg.listen = "127.0.0.1:0";
+    cfg.database = db;
+    cfg.key = &verifier;
+    cfg.alg = MM_ALG_ES256;
+    cfg.log = log_line;
+    vf_service *svc = NULL;
+    vf_error err;
+    if (vf_service_open(&cfg, &svc, &err) != MM_OK || vf_service_start(svc, &err) != MM_OK) {
+        die("%s", err.msg);
+    }
+    static client cl[CLIENTS];
+    for (int i = 0; i < CLIENTS; i++) {
+        check(mm_http_client_new(&cl[i].h), "mm_http_client_new");
+        snprintf(cl[i].challenge_url, sizeof cl[i].challenge_url, "http://127.0.0.1:%u/challenge",
+                 vf_service_port(svc));
+        snprintf(cl[i].appraise_url, sizeof cl[i].appraise_url, "http://127.0.0.1:%u/appraise", vf_service_port(svc));
+        cl[i].index = i;
+    }
+    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    printf("bench_verifier: RATS Verifier appraisals over loopback HTTP (POST /challenge, then POST /appraise of an "
+           "ES256 EAT bound to that nonce; EAR results signed ES256 as CWTs), used nonces durable (SQLite WAL, "
+           "synchronous=FULL)\n");
+    printf("build type %s; %ld cores; %d clients, %d exchanges each per round; %u service threads\n\n",
+           MM_BENCH_BUILD_TYPE, nproc, CLIENTS, BATCH, cfg.threads);
+
+    /* A warm-up round, whose first token also gives the ceiling's bytes. */
+    phase_run(cl, CHALLENGE);
+    sign_all();
+    phase_run(cl, APPRAISE);
+    verify_sample();
+    static bare b;
+    bare_init(&b, slots[0][0].token, slots[0][0].token_len);
+    bare_sample(&b, BARE_SECONDS);
+
+    double t_challenge = 0, t_appraise = 0, t_sign = 0;
+    cpu_used = 0;
+    cpu_clients = 0;
+    uint64_t done = 0;
+    int rounds = 0;
+    while (rounds < MAX_ROUNDS && t_challenge + t_appraise < seconds) {
+        t_challenge += phase_run(cl, CHALLENGE);
+        t_sign += sign_all();
+        t_appraise += phase_run(cl, APPRAISE);
+        verify_sample();
+        done += (uint64_t)CLIENTS * BATCH;
+        rounds++;
+        bare_sample(&b, BARE_SLICE); /* between rounds: the same load as they had */
+    }
+    bare_sample(&b, BARE_SECONDS);
+    double ceiling = ceil_wall;
+
+    double rate = (double)done / (t_challenge + t_appraise);
+    double appraise_only = (double)done / t_appraise;
+    printf("rounds %d, exchanges %" PRIu64 ", evidence %zu bytes, results %zu bytes\n", rounds, done,
+           slots[0][0].token_len, slots[0][0].result_len);
+    printf("challenges (timed)            %8.0f /s\n", (double)done / t_challenge);
+    printf("appraisals alone (timed)      %8.0f /s\n", appraise_only);
+    printf("challenge + appraise (timed)  %8.0f /s   <- appraisals/s\n", rate);
+    double cpu_service = cpu_used - cpu_clients;
+    double dedicated = 2.0 * (double)done / cpu_service;
+    printf("CPU per exchange (timed)      %8.1f us: service %.1f us, clients %.1f us (%.0f%% of %ld cores busy)\n",
+           1e6 * cpu_used / (double)done, 1e6 * cpu_service / (double)done, 1e6 * cpu_clients / (double)done,
+           100.0 * cpu_used / (t_challenge + t_appraise) / (double)nproc, nproc);
+    printf("two cores of service CPU      %8.0f /s   (exchanges per 2 s of the service's CPU time)\n", dedicated);
+    printf("evidence signing (not timed)  %8.0f /s on %d threads (the attester's cost, for scale)\n",
+           (double)done / t_sign, SIGNERS);
+    printf("bare ES256 verify, %d threads %8.0f /s   (the best of %d samples; by CPU time %.0f /s)\n\n", BARE_THREADS,
+           ceiling, rounds + 2, ceil_cpu);
+    printf("verifier: appraisals/s with %d clients: %.0f; bare 2-core ES256 verify %.0f/s; ratio %.3f (target >= "
+           "%.2f); appraise phase alone ratio %.3f\n",
+           CLIENTS, rate, ceiling, rate / ceiling, TARGET_RATIO, appraise_only / ceiling);
+    printf("verifier: by the service's CPU time (as if it had two cores of its own, the clients elsewhere): %.0f/s, "
+           "ratio %.3f\n",
+           dedicated, dedicated / ceil_cpu);
+
+    for (int i = 0; i < CLIENTS; i++) {
+        mm_http_client_free(cl[i].h);
+    }
+    vf_service_close(svc);
+    EVP_PKEY_free(bare_pub);
+    mm_key_free(&device);
+    mm_key_free(&verifier);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "bench_verifier: could not remove %s\n", dir);
+    }
+    return 0;
+}
