@@ -310,9 +310,10 @@ MM_NODISCARD static inline mm_err mm_cbor_next(mm_cbor_dec *dec, mm_cbor_item *i
     return mm_cbor_internal_step_fast(dec, item, 0);
 }
 
-/* Looks at the next item's head without consuming it or changing any state
- * (string contents are bounds-checked, not validated). Returns
- * MM_ERR_CBOR_NO_ITEM (not sticky) when the current container is exhausted. */
+/* Looks at the next item's head without consuming it (string contents are
+ * bounds-checked, not validated). Returns MM_ERR_CBOR_NO_ITEM (not sticky)
+ * when the current container is exhausted; a malformed head sets the sticky
+ * error, as reading it would. */
 MM_NODISCARD mm_err mm_cbor_peek(mm_cbor_dec *dec, mm_cbor_item *item);
 
 /* True when the innermost open container (or the top-level sequence) has

@@ -470,11 +470,8 @@ mm_err mm_cbor_read(mm_cbor_dec *d, mm_cbor_item *it, unsigned mode)
     return e;
 }
 
-mm_err mm_cbor_peek(mm_cbor_dec *dec, mm_cbor_item *item)
+static mm_err peek_head(mm_cbor_dec *dec, mm_cbor_item *item)
 {
-    if (dec->err != MM_OK) {
-        return dec->err;
-    }
     const mm_cbor_frame *fr = &dec->stack[dec->depth - 1];
     const uint8_t *p = dec->pos;
     if ((fr->flags & FRF_SEQ) != 0     ? p >= dec->end
@@ -529,6 +526,21 @@ mm_err mm_cbor_peek(mm_cbor_dec *dec, mm_cbor_item *item)
         }
     }
     return MM_OK;
+}
+
+/* A malformed head is sticky like any read's error (the item cannot be read
+ * or skipped after it), so a caller that peeks and then returns
+ * mm_cbor_dec_error() reports it; the end of a container is not. */
+mm_err mm_cbor_peek(mm_cbor_dec *dec, mm_cbor_item *item)
+{
+    if (dec->err != MM_OK) {
+        return dec->err;
+    }
+    mm_err e = peek_head(dec, item);
+    if (e != MM_OK && e != MM_ERR_CBOR_NO_ITEM) {
+        return mm_cbor_dec_fail(dec, e, (size_t)(dec->pos - dec->base));
+    }
+    return e;
 }
 
 bool mm_cbor_more(mm_cbor_dec *dec)

@@ -281,12 +281,21 @@ static void test_peek_and_opt_tag(void **state)
     assert_int_equal(mm_cbor_exit(&d), MM_OK);
     assert_int_equal(mm_cbor_dec_finish(&d), MM_OK);
 
-    /* Peek reports a malformed head without recording it; the read does. */
-    assert_int_equal(mm_cbor_dec_init(&d, hexb("1c"), 0), MM_OK);
+    /* Peek records a malformed head as the read would, at its offset, so a
+     * caller returning mm_cbor_dec_error() after a failed peek reports it. */
+    size_t off = 99;
+    assert_int_equal(mm_cbor_dec_init(&d, hexb("80"), 0), MM_OK);
+    assert_int_equal(mm_cbor_enter_array(&d, &n), MM_OK);
+    assert_int_equal(mm_cbor_peek(&d, &it), MM_ERR_CBOR_NO_ITEM);
+    assert_int_equal(mm_cbor_dec_error(&d, NULL), MM_OK); /* the end of a container is not an error */
+    assert_int_equal(mm_cbor_exit(&d), MM_OK);
+    assert_int_equal(mm_cbor_dec_finish(&d), MM_OK);
+    assert_int_equal(mm_cbor_dec_init(&d, hexb("811c"), 0), MM_OK);
+    assert_int_equal(mm_cbor_enter_array(&d, &n), MM_OK);
     assert_int_equal(mm_cbor_peek(&d, &it), MM_ERR_CBOR_RESERVED_AI);
-    assert_int_equal(mm_cbor_dec_error(&d, NULL), MM_OK);
+    assert_int_equal(mm_cbor_dec_error(&d, &off), MM_ERR_CBOR_RESERVED_AI);
+    assert_int_equal(off, 1);
     assert_int_equal(mm_cbor_opt_tag(&d, 1, &present), MM_ERR_CBOR_RESERVED_AI);
-    assert_int_equal(mm_cbor_dec_error(&d, NULL), MM_ERR_CBOR_RESERVED_AI);
 }
 
 static void test_raw_capture(void **state)
