@@ -46,23 +46,35 @@ mm_err scitt_claims_decode(mm_bytes map, scitt_claims *out, uint32_t *present)
     return e;
 }
 
-mm_err scitt_header_claims(const mm_cose_headers *h, scitt_claims *c, uint32_t *present)
+mm_err scitt_fail_at(mm_err e, mm_bytes in, mm_bytes view, size_t *err_off)
 {
-    memset(c, 0, sizeof *c);
-    *present = 0;
+    if (err_off != NULL) {
+        *err_off = view.ptr != NULL && view.ptr >= in.ptr ? (size_t)(view.ptr - in.ptr) : 0;
+    }
+    return e;
+}
+
+mm_err scitt_header_claims(const mm_cose_headers *h, mm_bytes in, size_t *err_off, mm_bytes *map, mm_bytes *iss,
+                           mm_bytes *sub, int64_t *iat, uint32_t *present)
+{
     if ((h->present & MM_HDRBIT_CWT_CLAIMS) == 0) {
         return MM_OK;
     }
     if ((h->protected_bits & MM_HDRBIT_CWT_CLAIMS) == 0) {
-        return MM_ERR_CBOR_TYPE;
+        return scitt_fail_at(MM_ERR_CBOR_TYPE, in, h->cwt_claims, err_off);
     }
+    scitt_claims c;
     uint32_t found = 0;
-    mm_err e = scitt_claims_decode(h->cwt_claims, c, &found);
-    if (e == MM_OK) {
-        c->map = h->cwt_claims;
-        *present = MM_SCITT_HAS_CLAIMS | found;
+    mm_err e = scitt_claims_decode(h->cwt_claims, &c, &found);
+    if (e != MM_OK) {
+        return scitt_fail_at(e, in, h->cwt_claims, err_off);
     }
-    return e;
+    *map = h->cwt_claims;
+    *iss = c.iss;
+    *sub = c.sub;
+    *iat = c.iat;
+    *present |= MM_SCITT_HAS_CLAIMS | found;
+    return MM_OK;
 }
 
 mm_err scitt_claims_encode(mm_bytes iss, mm_bytes sub, bool with_iat, int64_t iat, uint8_t *buf, size_t cap,

@@ -8,14 +8,6 @@
 /* Longest CCF internal evidence (CCF profile section 2: tstr .size (1..1024)). */
 #define CCF_EVIDENCE_MAX 1024
 
-static mm_err fail_at(mm_err e, mm_bytes in, mm_bytes view, size_t *err_off)
-{
-    if (err_off != NULL) {
-        *err_off = view.ptr != NULL && view.ptr >= in.ptr ? (size_t)(view.ptr - in.ptr) : 0;
-    }
-    return e;
-}
-
 /* A path: an array of at most max byte strings of exactly 32 bytes, or (CCF)
  * of [left: bool, hash: bstr .size 32] pairs. */
 static mm_err check_path(mm_bytes path, size_t max, bool ccf, size_t *n)
@@ -279,7 +271,7 @@ mm_err mm_scitt_receipt_decode(mm_bytes in, mm_scitt_receipt *out, size_t *err_o
     const mm_cose_headers *h = &out->sign1.hdr;
     /* Section 4.3: "Receipts MUST be tagged as COSE_Sign1". */
     if (!out->sign1.tagged) {
-        return fail_at(MM_ERR_CBOR_TYPE, in, in, err_off);
+        return scitt_fail_at(MM_ERR_CBOR_TYPE, in, in, err_off);
     }
     out->present = (h->present & MM_HDRBIT_KID) != 0 ? (uint32_t)MM_SCITT_HAS_KID : 0u;
     mm_bytes v = {NULL, 0};
@@ -287,41 +279,34 @@ mm_err mm_scitt_receipt_decode(mm_bytes in, mm_scitt_receipt *out, size_t *err_o
     /* vds: protected, an int (sections 5.2.1 and 5.3.1). */
     e = mm_cose_header_find(h, MM_SCITT_HDR_VDS, &v, &prot);
     if (e != MM_OK) {
-        return fail_at(e, in, h->protected_bytes, err_off);
+        return scitt_fail_at(e, in, h->protected_bytes, err_off);
     }
     mm_cbor_dec d;
     if (!prot || mm_cbor_dec_init(&d, v, 0) != MM_OK || mm_cbor_get_int(&d, INT64_MIN, INT64_MAX, &out->vds) != MM_OK) {
-        return fail_at(MM_ERR_CBOR_TYPE, in, v, err_off);
+        return scitt_fail_at(MM_ERR_CBOR_TYPE, in, v, err_off);
     }
     /* CWT claims, when present: protected, as for statements. */
-    scitt_claims c;
-    uint32_t cp = 0;
-    e = scitt_header_claims(h, &c, &cp);
+    e = scitt_header_claims(h, in, err_off, &out->claims, &out->iss, &out->sub, &out->iat, &out->present);
     if (e != MM_OK) {
-        return fail_at(e, in, h->cwt_claims, err_off);
+        return e;
     }
-    out->claims = c.map;
-    out->iss = c.iss;
-    out->sub = c.sub;
-    out->iat = c.iat;
-    out->present |= cp;
     /* vdp: unprotected, a map of proofs. */
     e = mm_cose_header_find(h, MM_SCITT_HDR_VDP, &v, &prot);
     if (e != MM_OK) {
-        return fail_at(e, in, h->unprotected, err_off);
+        return scitt_fail_at(e, in, h->unprotected, err_off);
     }
     if (prot) {
-        return fail_at(MM_ERR_CBOR_TYPE, in, v, err_off);
+        return scitt_fail_at(MM_ERR_CBOR_TYPE, in, v, err_off);
     }
     e = read_vdp(v, out);
     if (e != MM_OK) {
-        return fail_at(e, in, v, err_off);
+        return scitt_fail_at(e, in, v, err_off);
     }
     /* Section 4.4: detached payloads "force verifiers to recompute the root
      * from the proof"; the CCF profile requires them. An attached root is
      * not trusted, and not compared either: refused. */
     if (!out->sign1.detached) {
-        return fail_at(MM_ERR_UNSUPPORTED, in, out->sign1.payload, err_off);
+        return scitt_fail_at(MM_ERR_UNSUPPORTED, in, out->sign1.payload, err_off);
     }
     for (size_t i = 0; i < out->n_proofs; i++) {
         mm_bytes content = {NULL, 0};
@@ -330,7 +315,7 @@ mm_err mm_scitt_receipt_decode(mm_bytes in, mm_scitt_receipt *out, size_t *err_o
             e = parse_proof(out->vds, out->proof_type, content);
         }
         if (e != MM_OK) {
-            return fail_at(e, in, e == MM_ERR_UNSUPPORTED ? v : content, err_off);
+            return scitt_fail_at(e, in, e == MM_ERR_UNSUPPORTED ? v : content, err_off);
         }
     }
     return MM_OK;

@@ -22,11 +22,18 @@ typedef struct scitt_claims {
  * *present gets MM_SCITT_HAS_ISS, _SUB and _IAT. */
 mm_err scitt_claims_decode(mm_bytes map, scitt_claims *out, uint32_t *present);
 
-/* The CWT claims header of a statement or receipt, when it has one: in the
- * protected bucket only (architecture section 6: claims nobody signed are
- * not the issuer's; MM_ERR_CBOR_TYPE otherwise), decoded into *c; *present
- * gets MM_SCITT_HAS_CLAIMS and the claims found (0 when there is none). */
-mm_err scitt_header_claims(const mm_cose_headers *h, scitt_claims *c, uint32_t *present);
+/* The CWT claims header of a statement or receipt, when it has one, read
+ * into the caller's claims, iss, sub and iat fields (left alone when there is
+ * none): in the protected bucket only (architecture section 6: claims nobody
+ * signed are not the issuer's; MM_ERR_CBOR_TYPE otherwise). *present gets
+ * MM_SCITT_HAS_CLAIMS and the claims found ORed in. On an error, *err_off
+ * (when not NULL) is the claims' offset in `in` (scitt_fail_at()). */
+mm_err scitt_header_claims(const mm_cose_headers *h, mm_bytes in, size_t *err_off, mm_bytes *map, mm_bytes *iss,
+                           mm_bytes *sub, int64_t *iat, uint32_t *present);
+
+/* Sets *err_off (when not NULL) to where view starts in `in` (0 when it does
+ * not point into it) and returns e. */
+mm_err scitt_fail_at(mm_err e, mm_bytes in, mm_bytes view, size_t *err_off);
 
 /* Encodes {1: iss, 2: sub, 6: iat} (each when given) into buf; *out views
  * the result. MM_ERR_TOO_LARGE when it does not fit. */

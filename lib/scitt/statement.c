@@ -3,15 +3,6 @@
  * create. */
 #include "scitt_internal.h"
 
-/* Records a malformation at the offset of view inside in. */
-static mm_err fail_at(mm_err e, mm_bytes in, mm_bytes view, size_t *err_off)
-{
-    if (err_off != NULL) {
-        *err_off = view.ptr != NULL && view.ptr >= in.ptr ? (size_t)(view.ptr - in.ptr) : 0;
-    }
-    return e;
-}
-
 /* The type of the item in v. */
 static mm_cbor_type item_type(mm_bytes v)
 {
@@ -128,17 +119,10 @@ mm_err mm_scitt_statement_decode(mm_bytes in, mm_scitt_statement *out, size_t *e
 
     /* CWT claims: protected only (RFC 9597 section 2 allows either bucket;
      * the architecture, section 6, requires the protected one). */
-    scitt_claims c;
-    uint32_t cp = 0;
-    e = scitt_header_claims(h, &c, &cp);
+    e = scitt_header_claims(h, in, err_off, &out->claims, &out->iss, &out->sub, &out->iat, &p);
     if (e != MM_OK) {
-        return fail_at(e, in, h->cwt_claims, err_off);
+        return e;
     }
-    out->claims = c.map;
-    out->iss = c.iss;
-    out->sub = c.sub;
-    out->iat = c.iat;
-    p |= cp;
 
     /* The hash envelope's parameters, protected only. */
     mm_bytes v;
@@ -165,7 +149,7 @@ mm_err mm_scitt_statement_decode(mm_bytes in, mm_scitt_statement *out, size_t *e
         p |= MM_SCITT_HAS_LOCATION;
     }
     if (e != MM_OK) {
-        return fail_at(e, in, v, err_off);
+        return scitt_fail_at(e, in, v, err_off);
     }
 
     /* Receipts: unprotected only (they are made after the signature). */
@@ -175,14 +159,14 @@ mm_err mm_scitt_statement_decode(mm_bytes in, mm_scitt_statement *out, size_t *e
         p |= MM_SCITT_HAS_RECEIPTS;
     }
     if (e != MM_OK) {
-        return fail_at(e, in, v, err_off);
+        return scitt_fail_at(e, in, v, err_off);
     }
 
     e = find_cose_key(h, &out->cose_key);
     if (e == MM_OK) {
         p |= MM_SCITT_HAS_COSE_KEY;
     } else if (e != MM_ERR_MISSING_FIELD) {
-        return fail_at(e, in, h->protected_bytes, err_off);
+        return scitt_fail_at(e, in, h->protected_bytes, err_off);
     } else {
         out->cose_key = mm_bytes_make(NULL, 0);
     }

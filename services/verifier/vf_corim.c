@@ -23,16 +23,23 @@ typedef struct walk {
     char label[24]; /* a numeric mkey as text */
 } walk;
 
+/* Records off and what in *where (may be NULL), unless it names a place
+ * already: the first refusal is the one reported. */
+static void note(vf_corim_error *where, size_t off, const char *what)
+{
+    if (where != NULL && where->what[0] == '\0') {
+        where->offset = off;
+        size_t n = strlen(what);
+        n = n < sizeof where->what - 1 ? n : sizeof where->what - 1;
+        memcpy(where->what, what, n);
+        where->what[n] = '\0';
+    }
+}
+
 /* Records what and the offset, and fails the decoder with e there. */
 static mm_err refuse(walk *w, mm_cbor_dec *d, mm_err e, size_t off, const char *what)
 {
-    if (w->where != NULL && w->where->what[0] == '\0') {
-        w->where->offset = off;
-        size_t n = strlen(what);
-        n = n < sizeof w->where->what - 1 ? n : sizeof w->where->what - 1;
-        memcpy(w->where->what, what, n);
-        w->where->what[n] = '\0';
-    }
+    note(w->where, off, what);
     return mm_cbor_dec_fail(d, e, off);
 }
 
@@ -72,6 +79,52 @@ static mm_err enter_array(walk *w, mm_cbor_dec *d, size_t min, size_t max, size_
         return refuse(w, d, MM_ERR_CBOR_RANGE, off, what);
     }
     return MM_OK;
+}
+
+/* A map read against its table into dst (NULL when every field is a custom
+ * reader), unknown labels refused; *present (may be NULL) as
+ * mm_cbor_decode_map(). A map with none of the table's labels is refused
+ * with empty, when given. */
+static mm_err read_map(mm_cbor_dec *d, walk *w, const mm_cbor_field *fields, size_t n, void *dst, uint64_t *present,
+                       const char *empty)
+{
+    size_t off = mm_cbor_dec_offset(d);
+    uint64_t found = 0;
+    mm_cbor_map_opts o = {unknown_label, w, 0};
+    if (mm_cbor_decode_map(d, fields, n, dst, &found, &o) != MM_OK) {
+        return mm_cbor_dec_error(d, NULL);
+    }
+    if (present != NULL) {
+        *present = found;
+    }
+    return found != 0 || empty == NULL ? MM_OK : refuse(w, d, MM_ERR_MISSING_FIELD, off, empty);
+}
+
+#define READ_MAP(d, w, fields, dst, present, empty)                                                                    \
+    read_map(d, w, fields, sizeof fields / sizeof fields[0], dst, present, empty)
+
+/* [+ entry]: each entry read by entry; an empty array is refused with
+ * what. */
+static mm_err read_list(mm_cbor_dec *d, walk *w, const char *what, mm_err (*entry)(mm_cbor_dec *d, walk *w))
+{
+    size_t n;
+    if (enter_array(w, d, 1, SIZE_MAX, &n, what) != MM_OK) {
+        return mm_cbor_dec_error(d, NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (entry(d, w) != MM_OK) {
+            return mm_cbor_dec_error(d, NULL);
+        }
+    }
+    return mm_cbor_exit(d);
+}
+
+/* A tag's number, and a look at the item it wraps: the first error of
+ * mm_cbor_get_tag() and mm_cbor_peek(). */
+static mm_err read_tag_head(mm_cbor_dec *d, uint64_t *tag, mm_cbor_item *it)
+{
+    mm_err e = mm_cbor_get_tag(d, tag);
+    return e == MM_OK ? mm_cbor_peek(d, it) : e;
 }
 
 static mm_err skip_array(mm_cbor_dec *d, void *dst, void *user)
@@ -119,8 +172,7 @@ static mm_err read_validity_map(mm_cbor_dec *d, walk *w, validity *v, uint64_t *
         {0, NULL, MM_CBOR_F_CUSTOM, 0, offsetof(validity, not_before), read_time},
         {1, NULL, MM_CBOR_F_CUSTOM, MM_CBOR_F_REQUIRED, offsetof(validity, not_after), read_time},
     };
-    mm_cbor_map_opts o = {unknown_label, w, 0};
-    return mm_cbor_decode_map(d, fields, 2, v, present, &o);
+    return READ_MAP(d, w, fields, v, present, NULL);
 }
 
 static mm_err read_rim_validity(mm_cbor_dec *d, void *dst, void *user)
@@ -170,26 +222,36 @@ typedef struct class_fields {
     mm_bytes class_id, vendor, model;
 } class_fields;
 
-static mm_err read_class_id(mm_cbor_dec *d, void *dst, void *user)
+/* #6.tag(bytes) of min to max bytes into dst (an mm_bytes): untagged, the
+ * item is refused with other; of another length, with range. */
+static mm_err read_tagged_bytes(mm_cbor_dec *d, void *dst, walk *w, uint64_t tag, size_t min, size_t max,
+                                const char *other, const char *range)
 {
     size_t off = mm_cbor_dec_offset(d);
     bool tagged;
-    if (mm_cbor_opt_tag(d, VF_CORIM_TAG_BYTES, &tagged) != MM_OK) {
+    if (mm_cbor_opt_tag(d, tag, &tagged) != MM_OK) {
         return mm_cbor_dec_error(d, NULL);
     }
     if (!tagged) {
-        return refuse(user, d, MM_ERR_UNSUPPORTED, off,
-                      "a class-id that is an OID or a UUID is not supported (tagged bytes #6.560 are the hwmodel)");
+        return refuse(w, d, MM_ERR_UNSUPPORTED, off, other);
     }
     mm_bytes v;
     if (mm_cbor_get_bstr(d, &v) != MM_OK) {
         return mm_cbor_dec_error(d, NULL);
     }
-    if (v.len == 0 || v.len > MM_EAT_HWMODEL_MAX) {
-        return refuse(user, d, MM_ERR_CBOR_RANGE, off, "a class-id read as hwmodel has 1 to 32 bytes");
+    if (v.len < min || v.len > max) {
+        return refuse(w, d, MM_ERR_CBOR_RANGE, off, range);
     }
     memcpy(dst, &v, sizeof v);
     return MM_OK;
+}
+
+static mm_err read_class_id(mm_cbor_dec *d, void *dst, void *user)
+{
+    return read_tagged_bytes(
+        d, dst, user, VF_CORIM_TAG_BYTES, 1, MM_EAT_HWMODEL_MAX,
+        "a class-id that is an OID or a UUID is not supported (tagged bytes #6.560 are the hwmodel)",
+        "a class-id read as hwmodel has 1 to 32 bytes");
 }
 
 UNSUPPORTED(class_layer, "class layers (sub-environments)")
@@ -210,8 +272,7 @@ static mm_err read_class(mm_cbor_dec *d, void *dst, void *user)
     class_fields c;
     memset(&c, 0, sizeof c);
     uint64_t present = 0;
-    mm_cbor_map_opts o = {unknown_label, w, 0};
-    if (mm_cbor_decode_map(d, fields, 5, &c, &present, &o) != MM_OK) {
+    if (READ_MAP(d, w, fields, &c, &present, NULL) != MM_OK) {
         return mm_cbor_dec_error(d, NULL);
     }
     if ((present & 1u) != 0 && (present & 4u) != 0) {
@@ -231,23 +292,8 @@ static mm_err read_class(mm_cbor_dec *d, void *dst, void *user)
 
 static mm_err read_instance(mm_cbor_dec *d, void *dst, void *user)
 {
-    size_t off = mm_cbor_dec_offset(d);
-    bool tagged;
-    if (mm_cbor_opt_tag(d, VF_CORIM_TAG_UEID, &tagged) != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    if (!tagged) {
-        return refuse(user, d, MM_ERR_UNSUPPORTED, off, "an instance other than a UEID (#6.550) is not supported");
-    }
-    mm_bytes v;
-    if (mm_cbor_get_bstr(d, &v) != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    if (v.len < MM_EAT_UEID_MIN || v.len > MM_EAT_UEID_MAX) {
-        return refuse(user, d, MM_ERR_CBOR_RANGE, off, "a UEID has 7 to 33 bytes");
-    }
-    memcpy(dst, &v, sizeof v);
-    return MM_OK;
+    return read_tagged_bytes(d, dst, user, VF_CORIM_TAG_UEID, MM_EAT_UEID_MIN, MM_EAT_UEID_MAX,
+                             "an instance other than a UEID (#6.550) is not supported", "a UEID has 7 to 33 bytes");
 }
 
 UNSUPPORTED(env_group, "environment groups")
@@ -260,17 +306,8 @@ static mm_err read_env(mm_cbor_dec *d, walk *w)
         {1, NULL, MM_CBOR_F_CUSTOM, 0, offsetof(vf_corim_env, ueid), read_instance},
         {2, NULL, MM_CBOR_F_CUSTOM, 0, 0, env_group},
     };
-    size_t off = mm_cbor_dec_offset(d);
     memset(&w->rec.env, 0, sizeof w->rec.env);
-    uint64_t present = 0;
-    mm_cbor_map_opts o = {unknown_label, w, 0};
-    if (mm_cbor_decode_map(d, fields, 3, &w->rec.env, &present, &o) != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    if (present == 0) {
-        return refuse(w, d, MM_ERR_MISSING_FIELD, off, "an empty environment");
-    }
-    return MM_OK;
+    return READ_MAP(d, w, fields, &w->rec.env, NULL, "an empty environment");
 }
 
 /* An environment that names a device and its class: the class becomes the
@@ -319,8 +356,7 @@ static mm_err read_version(mm_cbor_dec *d, void *dst, void *user)
     };
     walk *w = user;
     mm_bytes v[2];
-    mm_cbor_map_opts o = {unknown_label, w, 0};
-    if (mm_cbor_decode_map(d, fields, 2, v, NULL, &o) != MM_OK) {
+    if (READ_MAP(d, w, fields, v, NULL, NULL) != MM_OK) {
         return mm_cbor_dec_error(d, NULL);
     }
     return emit_ref(w, d, VF_REF_SWVERSION, v[0], 0, 0);
@@ -355,43 +391,38 @@ int32_t vf_corim_hash_alg(int64_t id, mm_bytes name)
     return 0;
 }
 
-/* digests-type = [+ [alg: int / text, val: bytes]] */
+/* digest = [alg: int / text, val: bytes] */
+static mm_err read_digest(mm_cbor_dec *d, walk *w)
+{
+    size_t off = mm_cbor_dec_offset(d);
+    size_t two;
+    mm_cbor_item it;
+    if (enter_array(w, d, 2, 2, &two, "a digest is [alg, value]") != MM_OK || mm_cbor_peek(d, &it) != MM_OK) {
+        return mm_cbor_dec_error(d, NULL);
+    }
+    int64_t id = 0;
+    mm_bytes name = mm_bytes_make(NULL, 0);
+    mm_bytes value;
+    if ((it.type == MM_CBOR_TSTR ? mm_cbor_get_tstr(d, &name) : mm_cbor_get_int(d, INT64_MIN, INT64_MAX, &id)) !=
+            MM_OK ||
+        mm_cbor_get_bstr(d, &value) != MM_OK || mm_cbor_exit(d) != MM_OK) {
+        return mm_cbor_dec_error(d, NULL);
+    }
+    int32_t alg = vf_corim_hash_alg(id, name);
+    if (alg == 0) {
+        return refuse(w, d, MM_ERR_UNSUPPORTED, off, "a digest algorithm other than SHA-256, -384 or -512");
+    }
+    if (value.len != mm_hash_len(alg)) {
+        return refuse(w, d, MM_ERR_CBOR_RANGE, off, "a digest of the wrong length for its algorithm");
+    }
+    return emit_ref(w, d, VF_REF_MEASUREMENT, value, alg, 0);
+}
+
+/* digests-type = [+ digest] */
 static mm_err read_digests(mm_cbor_dec *d, void *dst, void *user)
 {
     (void)dst;
-    walk *w = user;
-    size_t n;
-    if (enter_array(w, d, 1, SIZE_MAX, &n, "digests list one digest at least") != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t off = mm_cbor_dec_offset(d);
-        size_t two;
-        mm_cbor_item it;
-        if (enter_array(w, d, 2, 2, &two, "a digest is [alg, value]") != MM_OK || mm_cbor_peek(d, &it) != MM_OK) {
-            return mm_cbor_dec_error(d, NULL);
-        }
-        int64_t id = 0;
-        mm_bytes name = mm_bytes_make(NULL, 0);
-        mm_bytes value;
-        if ((it.type == MM_CBOR_TSTR ? mm_cbor_get_tstr(d, &name) : mm_cbor_get_int(d, INT64_MIN, INT64_MAX, &id)) !=
-                MM_OK ||
-            mm_cbor_get_bstr(d, &value) != MM_OK || mm_cbor_exit(d) != MM_OK) {
-            return mm_cbor_dec_error(d, NULL);
-        }
-        int32_t alg = vf_corim_hash_alg(id, name);
-        if (alg == 0) {
-            return refuse(w, d, MM_ERR_UNSUPPORTED, off, "a digest algorithm other than SHA-256, -384 or -512");
-        }
-        if (value.len != mm_hash_len(alg)) {
-            return refuse(w, d, MM_ERR_CBOR_RANGE, off, "a digest of the wrong length for its algorithm");
-        }
-        mm_err e = emit_ref(w, d, VF_REF_MEASUREMENT, value, alg, 0);
-        if (e != MM_OK) {
-            return e;
-        }
-    }
-    return mm_cbor_exit(d);
+    return read_list(d, user, "digests list one digest at least", read_digest);
 }
 
 /* flags-map: is-debug false and is-secure true are reference values this
@@ -434,14 +465,7 @@ static mm_err read_flags(mm_cbor_dec *d, void *dst, void *user)
         {8, NULL, MM_CBOR_F_CUSTOM, 0, 0, flag_other},  {9, NULL, MM_CBOR_F_CUSTOM, 0, 0, flag_other},
         {10, NULL, MM_CBOR_F_CUSTOM, 0, 0, flag_other},
     };
-    walk *w = user;
-    size_t off = mm_cbor_dec_offset(d);
-    uint64_t present = 0;
-    mm_cbor_map_opts o = {unknown_label, w, 0};
-    if (mm_cbor_decode_map(d, fields, sizeof fields / sizeof fields[0], NULL, &present, &o) != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    return present != 0 ? MM_OK : refuse(w, d, MM_ERR_MISSING_FIELD, off, "an empty flags map");
+    return READ_MAP(d, user, fields, NULL, NULL, "an empty flags map");
 }
 
 UNSUPPORTED(mval_svn, "security version numbers (svn)")
@@ -466,13 +490,7 @@ static mm_err read_mval(mm_cbor_dec *d, walk *w)
         {13, NULL, MM_CBOR_F_CUSTOM, 0, 0, mval_keys},   {14, NULL, MM_CBOR_F_CUSTOM, 0, 0, mval_registers},
         {15, NULL, MM_CBOR_F_CUSTOM, 0, 0, mval_range},
     };
-    size_t off = mm_cbor_dec_offset(d);
-    uint64_t present = 0;
-    mm_cbor_map_opts o = {unknown_label, w, 0};
-    if (mm_cbor_decode_map(d, fields, sizeof fields / sizeof fields[0], NULL, &present, &o) != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    return present != 0 ? MM_OK : refuse(w, d, MM_ERR_MISSING_FIELD, off, "an empty measurement-values-map");
+    return READ_MAP(d, w, fields, NULL, NULL, "an empty measurement-values-map");
 }
 
 UNSUPPORTED(meas_authorized, "authorized-by conditions")
@@ -488,8 +506,7 @@ static mm_err read_measurement(mm_cbor_dec *d, walk *w)
     };
     mm_bytes raw[2] = {{NULL, 0}, {NULL, 0}};
     uint64_t present = 0;
-    mm_cbor_map_opts o = {unknown_label, w, 0};
-    if (mm_cbor_decode_map(d, fields, 3, raw, &present, &o) != MM_OK) {
+    if (READ_MAP(d, w, fields, raw, &present, NULL) != MM_OK) {
         return mm_cbor_dec_error(d, NULL);
     }
     w->rec.label = mm_bytes_make(NULL, 0);
@@ -538,37 +555,22 @@ static mm_err read_measurement(mm_cbor_dec *d, walk *w)
 /*
  * Triples.
  */
+static mm_err read_reference_triple(mm_cbor_dec *d, walk *w)
+{
+    size_t two;
+    w->rec.offset = mm_cbor_dec_offset(d);
+    if (enter_array(w, d, 2, 2, &two, "a reference triple is [environment, [+ measurement]]") != MM_OK ||
+        read_env(d, w) != MM_OK || emit_class_of_device(w, d) != MM_OK ||
+        read_list(d, w, "a reference triple names one measurement at least", read_measurement) != MM_OK) {
+        return mm_cbor_dec_error(d, NULL);
+    }
+    return mm_cbor_exit(d);
+}
+
 static mm_err read_reference_triples(mm_cbor_dec *d, void *dst, void *user)
 {
     (void)dst;
-    walk *w = user;
-    size_t n;
-    if (enter_array(w, d, 1, SIZE_MAX, &n, "reference-triples list one triple at least") != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t two, m;
-        w->rec.offset = mm_cbor_dec_offset(d);
-        if (enter_array(w, d, 2, 2, &two, "a reference triple is [environment, [+ measurement]]") != MM_OK ||
-            read_env(d, w) != MM_OK || emit_class_of_device(w, d) != MM_OK ||
-            enter_array(w, d, 1, SIZE_MAX, &m, "a reference triple names one measurement at least") != MM_OK) {
-            return mm_cbor_dec_error(d, NULL);
-        }
-        for (size_t j = 0; j < m; j++) {
-            if (read_measurement(d, w) != MM_OK) {
-                return mm_cbor_dec_error(d, NULL);
-            }
-        }
-        /* Out of the measurement list, then out of the triple. */
-        mm_err e = mm_cbor_exit(d);
-        if (e == MM_OK) {
-            e = mm_cbor_exit(d);
-        }
-        if (e != MM_OK) {
-            return mm_cbor_dec_error(d, NULL);
-        }
-    }
-    return mm_cbor_exit(d);
+    return read_list(d, user, "reference-triples list one triple at least", read_reference_triple);
 }
 
 static mm_err read_key(mm_cbor_dec *d, walk *w)
@@ -576,7 +578,7 @@ static mm_err read_key(mm_cbor_dec *d, walk *w)
     size_t off = mm_cbor_dec_offset(d);
     uint64_t tag;
     mm_cbor_item it;
-    if (mm_cbor_get_tag(d, &tag) != MM_OK || mm_cbor_peek(d, &it) != MM_OK) {
+    if (read_tag_head(d, &tag, &it) != MM_OK) {
         return mm_cbor_dec_error(d, NULL);
     }
     w->rec.kind = VF_CORIM_KEY;
@@ -609,39 +611,32 @@ static mm_err read_key(mm_cbor_dec *d, walk *w)
     return emit(w, d);
 }
 
+static mm_err read_attest_key_triple(mm_cbor_dec *d, walk *w)
+{
+    size_t len;
+    size_t off = mm_cbor_dec_offset(d);
+    w->rec.offset = off;
+    if (enter_array(w, d, 2, 3, &len, "an attest-key triple is [environment, [+ key], ? conditions]") != MM_OK ||
+        read_env(d, w) != MM_OK) {
+        return mm_cbor_dec_error(d, NULL);
+    }
+    if (len == 3) {
+        return refuse(w, d, MM_ERR_UNSUPPORTED, off, "attest-key conditions are not supported");
+    }
+    if (read_list(d, w, "an attest-key triple names one key at least", read_key) != MM_OK) {
+        return mm_cbor_dec_error(d, NULL);
+    }
+    w->rec.offset = off;
+    if (emit_class_of_device(w, d) != MM_OK || mm_cbor_exit(d) != MM_OK) {
+        return mm_cbor_dec_error(d, NULL);
+    }
+    return MM_OK;
+}
+
 static mm_err read_attest_key_triples(mm_cbor_dec *d, void *dst, void *user)
 {
     (void)dst;
-    walk *w = user;
-    size_t n;
-    if (enter_array(w, d, 1, SIZE_MAX, &n, "attest-key-triples list one triple at least") != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t len, keys;
-        size_t off = mm_cbor_dec_offset(d);
-        w->rec.offset = off;
-        if (enter_array(w, d, 2, 3, &len, "an attest-key triple is [environment, [+ key], ? conditions]") != MM_OK ||
-            read_env(d, w) != MM_OK) {
-            return mm_cbor_dec_error(d, NULL);
-        }
-        if (len == 3) {
-            return refuse(w, d, MM_ERR_UNSUPPORTED, off, "attest-key conditions are not supported");
-        }
-        if (enter_array(w, d, 1, SIZE_MAX, &keys, "an attest-key triple names one key at least") != MM_OK) {
-            return mm_cbor_dec_error(d, NULL);
-        }
-        for (size_t j = 0; j < keys; j++) {
-            if (read_key(d, w) != MM_OK) {
-                return mm_cbor_dec_error(d, NULL);
-            }
-        }
-        w->rec.offset = off;
-        if (mm_cbor_exit(d) != MM_OK || emit_class_of_device(w, d) != MM_OK || mm_cbor_exit(d) != MM_OK) {
-            return mm_cbor_dec_error(d, NULL);
-        }
-    }
-    return mm_cbor_exit(d);
+    return read_list(d, user, "attest-key-triples list one triple at least", read_attest_key_triple);
 }
 
 UNSUPPORTED(endorsed_triples, "endorsed-triples")
@@ -666,14 +661,7 @@ static mm_err read_triples(mm_cbor_dec *d, void *dst, void *user)
         {8, NULL, MM_CBOR_F_CUSTOM, 0, 0, series_triples},
         {10, NULL, MM_CBOR_F_CUSTOM, 0, 0, conditional_triples},
     };
-    walk *w = user;
-    size_t off = mm_cbor_dec_offset(d);
-    uint64_t present = 0;
-    mm_cbor_map_opts o = {unknown_label, w, 0};
-    if (mm_cbor_decode_map(d, fields, sizeof fields / sizeof fields[0], NULL, &present, &o) != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    return present != 0 ? MM_OK : refuse(w, d, MM_ERR_MISSING_FIELD, off, "an empty triples map");
+    return READ_MAP(d, user, fields, NULL, NULL, "an empty triples map");
 }
 
 /*
@@ -698,8 +686,7 @@ static mm_err read_tag_identity(mm_cbor_dec *d, void *dst, void *user)
         {1, NULL, MM_CBOR_F_UINT, 0, offsetof(tag_identity, version), NULL},
     };
     tag_identity t;
-    mm_cbor_map_opts o = {unknown_label, user, 0};
-    return mm_cbor_decode_map(d, fields, 2, &t, NULL, &o);
+    return READ_MAP(d, user, fields, &t, NULL, NULL);
 }
 
 UNSUPPORTED(linked_tags, "linked tags (supplements, replaces)")
@@ -714,43 +701,40 @@ static mm_err read_comid(mm_cbor_dec *d, walk *w)
         {4, NULL, MM_CBOR_F_CUSTOM, MM_CBOR_F_REQUIRED, 0, read_triples},
     };
     mm_bytes language;
-    mm_cbor_map_opts o = {unknown_label, w, 0};
-    return mm_cbor_decode_map(d, fields, sizeof fields / sizeof fields[0], &language, NULL, &o);
+    return READ_MAP(d, w, fields, &language, NULL, NULL);
+}
+
+static mm_err read_tag(mm_cbor_dec *d, walk *w)
+{
+    size_t off = mm_cbor_dec_offset(d);
+    uint64_t tag;
+    mm_cbor_item it;
+    if (read_tag_head(d, &tag, &it) != MM_OK) {
+        return mm_cbor_dec_error(d, NULL);
+    }
+    if (tag == VF_CORIM_TAG_COSWID) {
+        return refuse(w, d, MM_ERR_UNSUPPORTED, off, "CoSWID tags are not supported");
+    }
+    if (tag == VF_CORIM_TAG_COTL) {
+        return refuse(w, d, MM_ERR_UNSUPPORTED, off, "CoTL tags are not supported");
+    }
+    if (tag != VF_CORIM_TAG_COMID) {
+        return refuse(w, d, MM_ERR_UNSUPPORTED, off, "a tag that is not a CoMID");
+    }
+    /* bytes .cbor concise-mid-tag; earlier drafts put the map itself. */
+    bool wrapped = it.type == MM_CBOR_BSTR;
+    if ((wrapped && mm_cbor_enter_wrapped(d, NULL) != MM_OK) || read_comid(d, w) != MM_OK ||
+        (wrapped && mm_cbor_exit(d) != MM_OK)) {
+        return mm_cbor_dec_error(d, NULL);
+    }
+    w->info->n_tags++;
+    return MM_OK;
 }
 
 static mm_err read_tags(mm_cbor_dec *d, void *dst, void *user)
 {
     (void)dst;
-    walk *w = user;
-    size_t n;
-    if (enter_array(w, d, 1, SIZE_MAX, &n, "a CoRIM carries one tag at least") != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t off = mm_cbor_dec_offset(d);
-        uint64_t tag;
-        mm_cbor_item it;
-        if (mm_cbor_get_tag(d, &tag) != MM_OK || mm_cbor_peek(d, &it) != MM_OK) {
-            return mm_cbor_dec_error(d, NULL);
-        }
-        if (tag == VF_CORIM_TAG_COSWID) {
-            return refuse(w, d, MM_ERR_UNSUPPORTED, off, "CoSWID tags are not supported");
-        }
-        if (tag == VF_CORIM_TAG_COTL) {
-            return refuse(w, d, MM_ERR_UNSUPPORTED, off, "CoTL tags are not supported");
-        }
-        if (tag != VF_CORIM_TAG_COMID) {
-            return refuse(w, d, MM_ERR_UNSUPPORTED, off, "a tag that is not a CoMID");
-        }
-        /* bytes .cbor concise-mid-tag; earlier drafts put the map itself. */
-        bool wrapped = it.type == MM_CBOR_BSTR;
-        if ((wrapped && mm_cbor_enter_wrapped(d, NULL) != MM_OK) || read_comid(d, w) != MM_OK ||
-            (wrapped && mm_cbor_exit(d) != MM_OK)) {
-            return mm_cbor_dec_error(d, NULL);
-        }
-        w->info->n_tags++;
-    }
-    return mm_cbor_exit(d);
+    return read_list(d, user, "a CoRIM carries one tag at least", read_tag);
 }
 
 UNSUPPORTED(corim_profile, "CoRIM profiles (none is known to this reader, and the draft requires refusing them)")
@@ -785,9 +769,8 @@ mm_err vf_corim_decode(mm_bytes corim, vf_corim_fn fn, void *user, vf_corim_info
     if (e == MM_OK) {
         e = mm_cbor_opt_tag(&d, VF_CORIM_TAG_UNSIGNED, &tagged);
     }
-    mm_cbor_map_opts o = {unknown_label, &w, 0};
     if (e == MM_OK) {
-        e = mm_cbor_decode_map(&d, fields, sizeof fields / sizeof fields[0], NULL, NULL, &o);
+        e = READ_MAP(&d, &w, fields, NULL, NULL, NULL);
     }
     if (e == MM_OK) {
         e = mm_cbor_dec_finish(&d);
@@ -858,10 +841,9 @@ static mm_err read_meta(mm_bytes bytes, walk *w, meta *m, size_t base)
         {1, NULL, MM_CBOR_F_CUSTOM, 0, 0, read_signature_validity},
     };
     mm_cbor_dec d;
-    mm_cbor_map_opts o = {unknown_label, w, 0};
     mm_err e = mm_cbor_dec_init(&d, bytes, MM_CBOR_CHECK_UTF8);
     if (e == MM_OK) {
-        e = mm_cbor_decode_map(&d, fields, 2, m, NULL, &o);
+        e = READ_MAP(&d, w, fields, m, NULL, NULL);
     }
     if (e == MM_OK) {
         e = mm_cbor_dec_finish(&d);
@@ -879,13 +861,7 @@ static mm_err read_meta(mm_bytes bytes, walk *w, meta *m, size_t base)
 
 static mm_err fail_signed(vf_corim_error *where, mm_err e, size_t off, const char *what)
 {
-    if (where != NULL) {
-        where->offset = off;
-        size_t n = strlen(what);
-        n = n < sizeof where->what - 1 ? n : sizeof where->what - 1;
-        memcpy(where->what, what, n);
-        where->what[n] = '\0';
-    }
+    note(where, off, what);
     return e;
 }
 

@@ -2,8 +2,8 @@
 /* A harness for end-to-end tests of any mamori service: the real binary as
  * a subprocess in a work folder under /tmp, a service started on a free
  * port of 127.0.0.1 and known by its ready file, stopped with SIGTERM (or
- * killed) with bounded waits. (The Transparency Service's tests have their
- * own, ts_harness.c, which could move onto this one.) */
+ * killed) with bounded waits. The Transparency Service's tests add their
+ * own helpers on top (ts_harness.h). */
 #ifndef E2E_HARNESS_H
 #define E2E_HARNESS_H
 

@@ -166,13 +166,11 @@ static void *client_main(void *arg)
 
 static void run_round(const char *config)
 {
-    harness_server s;
+    e2e_server s;
     int status = 0;
-    if (!harness_serve(config, &s, &status)) {
-        char err[512];
-        harness_path("serve.err", err, sizeof err);
+    if (!harness_ts_serve(config, &s, &status)) {
         size_t n = 0;
-        char *text = (char *)mm_test_read_file(err, &n);
+        char *text = (char *)e2e_read("serve.err", &n);
         fprintf(stderr, "round %u: the service refused to start (exit %d): %s\n", stats.rounds, status,
                 text != NULL ? text : "");
         free(text);
@@ -191,7 +189,7 @@ static void run_round(const char *config)
     long ms = 20 + (long)(rand_r(&rng) % 900);
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
-    harness_kill(&s);
+    e2e_kill(&s);
     stop_clients = 1;
     for (int i = 0; i < CLIENTS; i++) {
         pthread_join(t[i], NULL);
@@ -224,9 +222,9 @@ static void saw(uint64_t size, const uint8_t root[H])
 
 static void check_log(const char *config)
 {
-    harness_server s;
+    e2e_server s;
     int status = 0;
-    assert_true(harness_serve(config, &s, &status));
+    assert_true(harness_ts_serve(config, &s, &status));
     mm_http_client *h = NULL;
     assert_int_equal(mm_http_client_new(&h), MM_OK);
     seen = calloc(2 * n_records + 1, sizeof *seen);
@@ -267,7 +265,7 @@ static void check_log(const char *config)
     }
     /* Every signed root: in the database, signed, the one clients saw. */
     char db[512];
-    harness_path("ts/ts.db", db, sizeof db);
+    e2e_path("ts/ts.db", db, sizeof db);
     sqlite3 *sql = NULL;
     assert_int_equal(sqlite3_open_v2(db, &sql, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *q = NULL;
@@ -328,9 +326,9 @@ static void check_log(const char *config)
     }
     assert_int_equal(k, n_seen);
     mm_http_client_free(h);
-    assert_int_equal(harness_stop(&s), 0);
+    assert_int_equal(e2e_stop(&s), 0);
     const char *check[] = {"ts", "check", "--config", config, NULL};
-    assert_int_equal(harness_run("check", check), 0);
+    assert_int_equal(e2e_run("check", check), 0);
     printf("crash test: seed %u, %u rounds killed with SIGKILL, %zu registrations posted (%zu again)\n", seed,
            stats.rounds, stats.posts, stats.again);
     printf("crash test: %zu acknowledged, all in the log with receipts that verify (and their acknowledged "
@@ -357,25 +355,24 @@ static void test_crash(void **state)
     rng = seed;
     records = calloc(MAX_RECORDS, sizeof *records);
     assert_non_null(records);
+    e2e_dir(TS_E2E_DIR);
     harness_issuer_key("vendor", "vendor-1", &vendor);
     const char *init[] = {"ts",       "init",
                           "--dir",    "ts",
                           "--issuer", "https://ts.crash.example",
                           "--trust",  "https://vendor.example=vendor.cose",
                           NULL};
-    assert_int_equal(harness_run("init", init), 0);
+    assert_int_equal(e2e_run("init", init), 0);
     harness_ts_key(&ts_key);
     /* A short wait for the receipt, so that some registrations are
      * answered 303 and acknowledged by polling. */
-    char cfg_path[512];
-    harness_path("ts/ts.json", cfg_path, sizeof cfg_path);
     size_t cfg_len = 0;
-    char *cfg = (char *)mm_test_read_file(cfg_path, &cfg_len);
+    char *cfg = (char *)e2e_read("ts/ts.json", &cfg_len);
     assert_non_null(cfg);
     char *wait = strstr(cfg, "\"receipt_wait_ms\": 2000");
     assert_non_null(wait);
     memcpy(wait, "\"receipt_wait_ms\":    5", 23);
-    harness_write("ts/ts.json", cfg, cfg_len);
+    e2e_write("ts/ts.json", cfg, cfg_len);
     free(cfg);
     printf("crash test: seed %u (MM_TS_CRASH_SEED), %u rounds (MM_TS_CRASH_ROUNDS)\n", seed, rounds);
     fflush(stdout);
@@ -396,9 +393,7 @@ static void test_crash(void **state)
     free(records);
     mm_key_free(&vendor);
     mm_key_free(&ts_key);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", harness_dir());
-    assert_int_equal(system(cmd), 0);
+    e2e_cleanup();
 }
 
 int main(void)

@@ -29,13 +29,13 @@ static void write_pem_key(const char *name, const mm_key *k)
     uint8_t pem[2048];
     mm_buf out = mm_buf_make(pem, sizeof pem);
     assert_int_equal(mm_openssl_export_private_key(k, MM_OPENSSL_PEM, &out), MM_OK);
-    harness_write(name, pem, out.len);
+    e2e_write(name, pem, out.len);
 }
 
 static void write_pem_certs(const char *name, X509 *a, X509 *b)
 {
     char path[512];
-    harness_path(name, path, sizeof path);
+    e2e_path(name, path, sizeof path);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     assert_int_equal(PEM_write_X509(f, a), 1);
@@ -48,6 +48,7 @@ static void write_pem_certs(const char *name, X509 *a, X509 *b)
 static int setup(void **state)
 {
     (void)state;
+    e2e_dir(TS_E2E_DIR);
     harness_issuer_key("vendor", "vendor-1", &vendor);
     assert_int_equal(
         mm_key_generate(mm_crypto_openssl(), MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, MM_KEY_EXTRACTABLE, &stranger),
@@ -63,7 +64,7 @@ static int setup(void **state)
     assert_int_equal(mm_key_export(&vendor, 0, &parts, buf, sizeof buf), MM_OK);
     mm_buf out = mm_buf_make(cose, sizeof cose);
     assert_int_equal(mm_cose_key_encode(&parts, MM_BYTES_LIT("vendor-1"), 0, &out), MM_OK);
-    harness_write("vendor.cose", cose, out.len);
+    e2e_write("vendor.cose", cose, out.len);
     /* An X.509 issuer: a root, and a leaf that signs. */
     mm_key root_k, leaf_k;
     assert_int_equal(mm_key_generate(mm_crypto_openssl(), MM_KTY_EC2, MM_CRV_P256, 0, MM_KEY_EXTRACTABLE, &root_k),
@@ -96,9 +97,7 @@ static int teardown(void **state)
     (void)state;
     mm_key_free(&vendor);
     mm_key_free(&stranger);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", harness_dir());
-    assert_int_equal(system(cmd), 0);
+    e2e_cleanup();
     return 0;
 }
 
@@ -145,7 +144,7 @@ static void write_bad(const bad *b)
     uint8_t msg[2048];
     mm_buf out = mm_buf_make(msg, sizeof msg);
     assert_int_equal(mm_cose_sign1_create(&o, mm_bytes_from_cstr(b->file), &out), MM_OK);
-    harness_write(b->file, msg, out.len);
+    e2e_write(b->file, msg, out.len);
 }
 
 static void test_end_to_end(void **state)
@@ -162,21 +161,21 @@ static void test_end_to_end(void **state)
                           "--trust-roots",
                           DID "=root.pem",
                           NULL};
-    assert_int_equal(harness_run("init", init), 0);
+    assert_int_equal(e2e_run("init", init), 0);
     /* Again: refused, the configuration exists. */
-    assert_int_equal(harness_run("init2", init), 73);
-    harness_server s;
+    assert_int_equal(e2e_run("init2", init), 73);
+    e2e_server s;
     int status = 0;
-    assert_true(harness_serve("ts/ts.json", &s, &status));
+    assert_true(harness_ts_serve("ts/ts.json", &s, &status));
 
     /* Statements by the real tool: a kid, and an x5chain. */
-    harness_write("fw-1.bin", "firmware 1.0\n", 13);
-    harness_write("fw-2.bin", "firmware 2.0\n", 13);
+    e2e_write("fw-1.bin", "firmware 1.0\n", 13);
+    e2e_write("fw-2.bin", "firmware 2.0\n", 13);
     const char *st1[] = {"scitt",    "statement", "--key",          "vendor.pem",
                          "--kid",    "vendor-1",  "--iss",          "https://vendor.example",
                          "--sub",    "fw",        "--content-type", "text/plain",
                          "fw-1.bin", "-o",        "fw-1.stmt",      NULL};
-    assert_int_equal(harness_run("st1", st1), 0);
+    assert_int_equal(e2e_run("st1", st1), 0);
     const char *st2[] = {"scitt",      "statement",
                          "--key",      "vendor.pem",
                          "--kid",      "vendor-1",
@@ -186,53 +185,53 @@ static void test_end_to_end(void **state)
                          "--location", "https://vendor.example/fw-2.bin",
                          "fw-2.bin",   "-o",
                          "fw-2.stmt",  NULL};
-    assert_int_equal(harness_run("st2", st2), 0);
+    assert_int_equal(e2e_run("st2", st2), 0);
     const char *st3[] = {"scitt", "statement", "--key", "signer.pem", "--x5chain", "chain.pem", "--iss",
                          DID,     "--sub",     "sbom",  "fw-1.bin",   "-o",        "sbom.stmt", NULL};
-    assert_int_equal(harness_run("st3", st3), 0);
+    assert_int_equal(e2e_run("st3", st3), 0);
 
     /* Registered by the real client; receipts verified offline. */
     const char *reg1[] = {"scitt", "register",     "--url",         s.url,     "fw-1.stmt",
                           "-o",    "fw-1.receipt", "--transparent", "fw-1.ts", NULL};
-    assert_int_equal(harness_run("reg1", reg1), 0);
+    assert_int_equal(e2e_run("reg1", reg1), 0);
     const char *reg2[] = {"scitt",          "register",  "--url", s.url,          "--ts-key",
                           "ts/ts-key.cose", "fw-2.stmt", "-o",    "fw-2.receipt", NULL};
-    assert_int_equal(harness_run("reg2", reg2), 0);
+    assert_int_equal(e2e_run("reg2", reg2), 0);
     const char *reg3[] = {"scitt", "register", "-q", "--url", s.url, "sbom.stmt", "-o", "sbom.receipt", NULL};
-    assert_int_equal(harness_run("reg3", reg3), 0);
+    assert_int_equal(e2e_run("reg3", reg3), 0);
     const char *v1[] = {"scitt", "verify", "--ts-key", "ts/ts-key.cose", "fw-1.ts", NULL};
-    assert_int_equal(harness_run("v1", v1), 0);
+    assert_int_equal(e2e_run("v1", v1), 0);
     const char *v2[] = {"scitt",     "verify",       "--ts-key",  "ts/ts-key.cose",
                         "--receipt", "fw-2.receipt", "fw-2.stmt", NULL};
-    assert_int_equal(harness_run("v2", v2), 0);
+    assert_int_equal(e2e_run("v2", v2), 0);
     const char *v3[] = {"scitt",     "verify",       "--ts-key",  "ts/ts-key.cose",
                         "--receipt", "sbom.receipt", "sbom.stmt", NULL};
-    assert_int_equal(harness_run("v3", v3), 0);
+    assert_int_equal(e2e_run("v3", v3), 0);
     /* A receipt proves its own statement only. */
     const char *v4[] = {"scitt",     "verify",       "--ts-key",  "ts/ts-key.cose",
                         "--receipt", "fw-2.receipt", "fw-1.stmt", NULL};
-    assert_int_equal(harness_run("v4", v4), 1);
+    assert_int_equal(e2e_run("v4", v4), 1);
     /* Under another service's key it proves nothing. */
     const char *v5[] = {"scitt", "verify", "--ts-key", "vendor.cose", "fw-1.ts", NULL};
-    assert_int_equal(harness_run("v5", v5), 1);
+    assert_int_equal(e2e_run("v5", v5), 1);
 
     /* The log never forked: from each size to the newest; a root you did
      * not see is refused. */
     const char *c1[] = {"scitt", "consistency", "--url", s.url, "--from", "1", NULL};
-    assert_int_equal(harness_run("c1", c1), 0);
+    assert_int_equal(e2e_run("c1", c1), 0);
     const char *c2[] = {"scitt", "consistency", "--url",          s.url, "--from", "1", "--to",
                         "2",     "--ts-key",    "ts/ts-key.cose", NULL};
-    assert_int_equal(harness_run("c2", c2), 0);
+    assert_int_equal(e2e_run("c2", c2), 0);
     const char *c3[] = {
         "scitt",  "consistency", "--url",  s.url,
         "--from", "2",           "--root", "0000000000000000000000000000000000000000000000000000000000000000",
         NULL};
-    assert_int_equal(harness_run("c3", c3), 1);
-    assert_true(harness_err_has("c3", "forked"));
+    assert_int_equal(e2e_run("c3", c3), 1);
+    assert_true(e2e_err_has("c3", "forked"));
     const char *c4[] = {"scitt", "consistency", "--url", s.url, "--from", "9", NULL};
-    assert_int_equal(harness_run("c4", c4), 64);
+    assert_int_equal(e2e_run("c4", c4), 64);
     const char *c5[] = {"scitt", "consistency", "--url", s.url, "--from", "1", "--ts-key", "vendor.cose", NULL};
-    assert_int_equal(harness_run("c5", c5), 1);
+    assert_int_equal(e2e_run("c5", c5), 1);
 
     /* Every class of bad statement is refused, its reason named. */
     const bad bads[] = {
@@ -249,47 +248,41 @@ static void test_end_to_end(void **state)
     for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++) {
         write_bad(&bads[i]);
         const char *reg[] = {"scitt", "register", "--url", s.url, bads[i].file, "-o", "x.receipt", NULL};
-        assert_int_equal(harness_run("bad", reg), 1);
-        assert_true(harness_err_has("bad", bads[i].title));
+        assert_int_equal(e2e_run("bad", reg), 1);
+        assert_true(e2e_err_has("bad", bads[i].title));
     }
     /* Not COSE, and too large: the client refuses what it cannot hash; the
      * service what it cannot read. */
-    harness_write("junk.stmt", "junk", 4);
+    e2e_write("junk.stmt", "junk", 4);
     const char *junk[] = {"scitt", "register", "--url", s.url, "junk.stmt", "-o", "x.receipt", NULL};
-    assert_int_equal(harness_run("junk", junk), 65);
+    assert_int_equal(e2e_run("junk", junk), 65);
     static uint8_t big[1100000];
     uint8_t *stmt = malloc(sizeof big + 1024);
     size_t len = harness_statement(&vendor, "vendor-1", "https://vendor.example", "big", mm_bytes_make(big, sizeof big),
                                    stmt, sizeof big + 1024);
-    harness_write("big.stmt", stmt, len);
+    e2e_write("big.stmt", stmt, len);
     free(stmt);
     const char *bigreg[] = {"scitt", "register", "--url", s.url, "big.stmt", "-o", "x.receipt", NULL};
-    assert_int_equal(harness_run("big", bigreg), 1);
-    assert_true(harness_err_has("big", "Payload Too Large"));
+    assert_int_equal(e2e_run("big", bigreg), 1);
+    assert_true(e2e_err_has("big", "Payload Too Large"));
     /* Nobody listening. */
     const char *none[] = {"scitt", "register", "--url", "http://127.0.0.1:1", "fw-1.stmt", "-o", "x.receipt", NULL};
-    assert_int_equal(harness_run("none", none), 69);
+    assert_int_equal(e2e_run("none", none), 69);
 
     /* Restarted, the log is the same; a statement registered again gets its
      * old entry; the log checks out offline. */
-    assert_int_equal(harness_stop(&s), 0);
-    assert_true(harness_serve("ts/ts.json", &s, &status));
+    assert_int_equal(e2e_stop(&s), 0);
+    assert_true(harness_ts_serve("ts/ts.json", &s, &status));
     const char *again[] = {"scitt", "register", "--url", s.url, "fw-1.stmt", "-o", "fw-1.again", NULL};
-    assert_int_equal(harness_run("again", again), 0);
+    assert_int_equal(e2e_run("again", again), 0);
     const char *v6[] = {"scitt",     "verify",     "--json",    "--ts-key", "ts/ts-key.cose",
                         "--receipt", "fw-1.again", "fw-1.stmt", NULL};
-    assert_int_equal(harness_run("v6", v6), 0);
-    char out[512];
-    harness_path("v6.out", out, sizeof out);
-    size_t n = 0;
-    char *json = (char *)mm_test_read_file(out, &n);
-    assert_non_null(json);
-    assert_non_null(strstr(json, "\"tree_size\": 3"));
-    assert_non_null(strstr(json, "\"leaf_index\": 0"));
-    free(json);
-    assert_int_equal(harness_stop(&s), 0);
+    assert_int_equal(e2e_run("v6", v6), 0);
+    assert_true(e2e_out_has("v6", "\"tree_size\": 3"));
+    assert_true(e2e_out_has("v6", "\"leaf_index\": 0"));
+    assert_int_equal(e2e_stop(&s), 0);
     const char *check[] = {"ts", "check", "--config", "ts/ts.json", NULL};
-    assert_int_equal(harness_run("check", check), 0);
+    assert_int_equal(e2e_run("check", check), 0);
 }
 
 /* HTTPS when given a certificate: the client trusts it with --ca-file. */
@@ -300,17 +293,17 @@ static void test_https(void **state)
         "{\"database\": \"tls.db\", \"key\": \"ts.key\", \"issuer\": \"https://ts.e2e.example\",\n"
         " \"tls\": {\"cert\": \"../tls-cert.pem\", \"key\": \"../tls-key.pem\"},\n"
         " \"trust\": [{\"iss\": \"https://vendor.example\", \"keys\": [\"../vendor.cose\"]}]}\n";
-    harness_write("ts/tls.json", cfg, sizeof cfg - 1);
-    harness_server s;
+    e2e_write("ts/tls.json", cfg, sizeof cfg - 1);
+    e2e_server s;
     int status = 0;
-    assert_true(harness_serve("ts/tls.json", &s, &status));
+    assert_true(harness_ts_serve("ts/tls.json", &s, &status));
     assert_true(strncmp(s.url, "https://", 8) == 0);
     const char *reg[] = {"scitt",        "register",  "--url", s.url,         "--ca-file",
                          "tls-cert.pem", "fw-2.stmt", "-o",    "tls.receipt", NULL};
-    assert_int_equal(harness_run("tls", reg), 0);
+    assert_int_equal(e2e_run("tls", reg), 0);
     const char *untrusted[] = {"scitt", "register", "--url", s.url, "fw-2.stmt", "-o", "tls.receipt", NULL};
-    assert_int_equal(harness_run("tls2", untrusted), 69);
-    assert_int_equal(harness_stop(&s), 0);
+    assert_int_equal(e2e_run("tls2", untrusted), 69);
+    assert_int_equal(e2e_stop(&s), 0);
 }
 
 int main(void)
