@@ -667,8 +667,15 @@ mm_err mm_cbor_put_bigint(mm_cbor_enc *enc, bool negative, mm_bytes magnitude);
  * deterministic order. */
 mm_err mm_cbor_put_array(mm_cbor_enc *enc, size_t count);
 mm_err mm_cbor_put_map(mm_cbor_enc *enc, size_t pairs);
-/* An item already encoded (copied as is; counts as one item). */
+/* An item already encoded (copied as is; counts as one item). It is checked
+ * to be one well-formed, definite-length item first. */
 mm_err mm_cbor_put_raw(mm_cbor_enc *enc, mm_bytes item);
+/* mm_cbor_put_raw() for an item the caller has just encoded itself, head by
+ * head from its own values (never bytes it received): copied without being
+ * read again, which for small items (report records) is most of the cost.
+ * Builds with assertions (NDEBUG not defined) still check it, as
+ * mm_cbor_put_raw() does, so a caller's mistake shows in its tests. */
+mm_err mm_cbor_put_encoded(mm_cbor_enc *enc, mm_bytes item);
 /* A byte string head of length len, then its content in any number of
  * mm_cbor_put_bytes() calls (for large payloads). */
 mm_err mm_cbor_put_bstr_head(mm_cbor_enc *enc, size_t len);

@@ -94,6 +94,12 @@ static mm_err push(mm_cbor_enc *enc, uint8_t kind, uint32_t remaining)
 
 static void put_head(mm_cbor_enc *enc, unsigned mt, uint64_t arg)
 {
+    /* Straight into the buffer while a head of any length fits: the common
+     * case, and a head is most of what small items are. */
+    if (enc->len <= enc->cap && enc->cap - enc->len >= 9) {
+        enc->len += mm_cbor_write_head(enc->buf + enc->len, mt, arg);
+        return;
+    }
     uint8_t h[9];
     emit(enc, h, mm_cbor_write_head(h, mt, arg));
 }
@@ -273,6 +279,23 @@ mm_err mm_cbor_put_raw(mm_cbor_enc *enc, mm_bytes item)
     emit(enc, item.ptr, item.len);
     item_done(enc);
     return enc->err;
+}
+
+mm_err mm_cbor_put_encoded(mm_cbor_enc *enc, mm_bytes item)
+{
+#ifndef NDEBUG
+    return mm_cbor_put_raw(enc, item);
+#else
+    if (!can_write(enc)) {
+        return enc->err;
+    }
+    if (item.ptr == NULL || item.len == 0) {
+        return set_err(enc, MM_ERR_INVALID_ARG);
+    }
+    emit(enc, item.ptr, item.len);
+    item_done(enc);
+    return enc->err;
+#endif
 }
 
 mm_err mm_cbor_put_stream_head(mm_cbor_enc *enc, unsigned mt, uint64_t len)

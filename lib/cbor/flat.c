@@ -70,7 +70,9 @@ static mm_err check_key_order(mm_cbor_flat *r, mm_cbor_flat_keys *keys, const ui
 {
     size_t len = (size_t)(value - keys->key);
     if (keys->prev != NULL) {
-        int c = mm_cbor_key_cmp(keys->key, len, keys->prev, keys->prev_len);
+        /* One-byte keys (small integer labels) are nearly all there is. */
+        int c = len == 1 && keys->prev_len == 1 ? (int)keys->key[0] - (int)keys->prev[0]
+                                                : mm_cbor_key_cmp(keys->key, len, keys->prev, keys->prev_len);
         if (c <= 0) {
             return fail_at(r, c == 0 ? MM_ERR_CBOR_DUP_KEY : MM_ERR_CBOR_UNSORTED, keys->key);
         }
@@ -173,6 +175,24 @@ mm_err mm_cbor_internal_flat(mm_cbor_flat *r, mm_cbor_head *h, mm_cbor_flat_keys
 mm_err mm_cbor_flat_value(mm_cbor_flat *r, mm_cbor_flat_keys *keys, mm_cbor_head *h)
 {
     if ((r->flags & MM_CBOR_DETERMINISTIC) == 0) {
+        return mm_cbor_flat_next(r, h);
+    }
+    const uint8_t *p = r->pos;
+    size_t left = (size_t)(r->end - p);
+    unsigned ai = left != 0 ? *p & 31u : 31u;
+    /* Heads that cannot be malformed: one byte, or an integer, string or
+     * container head with a shortest one- or two-byte argument (what
+     * manifests' members have). */
+    bool plain = ai < 24 || (ai <= 25 && (*p >> 5) != 7 &&
+                             ((ai == 24 && left > 1 && p[1] >= 24) || (ai == 25 && left > 2 && p[1] != 0)));
+    if (r->err == MM_OK && plain) {
+        /* For these the key order is what the general path checks next:
+         * checked here, then the value is read on the inline path (which
+         * takes the general one, without the keys, for whatever it does not
+         * handle). */
+        if (check_key_order(r, keys, p) != MM_OK) {
+            return r->err;
+        }
         return mm_cbor_flat_next(r, h);
     }
     return mm_cbor_internal_flat(r, h, keys);

@@ -239,7 +239,7 @@ mm_err suit_cond_version(mm_suit_processor *p, const suit_cmd *cmd, uint32_t com
         return e;
     }
     bool ok = false;
-    e = suit_version_match(&p->dec, p->params[comp].version, parts, n > MM_SUIT_MAX_VERSION ? 0 : n, &ok);
+    e = suit_version_match(p->params[comp].version, parts, n > MM_SUIT_MAX_VERSION ? 0 : n, &ok);
     if (e != MM_OK) {
         return e;
     }

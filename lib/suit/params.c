@@ -127,17 +127,87 @@ static mm_err read_version_match(mm_cbor_dec *d, uint64_t *type, int64_t *parts,
     return mm_cbor_exit(d);
 }
 
-static mm_err read_version(mm_cbor_dec *d)
+/* An array head at r's position, refused as the decoder's enter refuses
+ * it: an item whose head shows another type is a type error before
+ * anything else about it is checked. */
+static mm_err flat_array(mm_cbor_flat *r, mm_cbor_head *h)
 {
+    const uint8_t *at = r->pos;
+    if (mm_cbor_flat_peek(r, h) == MM_OK && h->type != MM_CBOR_ARRAY) {
+        return mm_cbor_flat_fail(r, MM_ERR_CBOR_TYPE, (size_t)(at - r->base));
+    }
+    return mm_cbor_flat_next(r, h);
+}
+
+/* read_version_match() with flat reads, refusing what it refuses with the
+ * same codes at the same places: version conditions are read twice per
+ * procedure (check and run), and flat reads cost a fraction of the
+ * decoder's. */
+static mm_err flat_version_match(mm_cbor_flat *r, uint64_t *type, int64_t *parts, size_t *n)
+{
+    mm_cbor_head arr;
+    mm_cbor_head h;
+    const uint8_t *at = r->pos;
+    if (flat_array(r, &arr) != MM_OK) {
+        return r->err;
+    }
+    const uint8_t *v_at = r->pos;
+    if (arr.arg == 0) {
+        return mm_cbor_flat_fail(r, MM_ERR_CBOR_NO_ITEM, (size_t)(v_at - r->base)); /* the type, missing */
+    }
+    if (mm_cbor_flat_next(r, &h) != MM_OK) {
+        return r->err;
+    }
+    if (h.type != MM_CBOR_UINT) {
+        return mm_cbor_flat_fail(r, MM_ERR_CBOR_TYPE, (size_t)(v_at - r->base));
+    }
+    *type = h.arg;
+    if (arr.arg != 2 || *type < 1 || *type > 5) {
+        return mm_cbor_flat_fail(r, arr.arg != 2 ? MM_ERR_CBOR_TYPE : MM_ERR_CBOR_RANGE, (size_t)(at - r->base));
+    }
+    const uint8_t *list_at = r->pos;
+    if (flat_array(r, &arr) != MM_OK) {
+        return r->err;
+    }
+    if (arr.arg == 0 || arr.arg > MM_SUIT_MAX_VERSION) {
+        return mm_cbor_flat_fail(r, arr.arg == 0 ? MM_ERR_MISSING_FIELD : MM_ERR_TOO_LARGE,
+                                 (size_t)(list_at - r->base));
+    }
+    for (size_t i = 0; i < (size_t)arr.arg; i++) {
+        v_at = r->pos;
+        if (mm_cbor_flat_next(r, &h) != MM_OK) {
+            return r->err;
+        }
+        if (h.type != MM_CBOR_UINT && h.type != MM_CBOR_NINT) {
+            return mm_cbor_flat_fail(r, MM_ERR_CBOR_TYPE, (size_t)(v_at - r->base));
+        }
+        if (h.arg > (uint64_t)INT64_MAX) {
+            return mm_cbor_flat_fail(r, MM_ERR_CBOR_RANGE, (size_t)(v_at - r->base));
+        }
+        parts[i] = h.type == MM_CBOR_UINT ? (int64_t)h.arg : -1 - (int64_t)h.arg;
+    }
+    *n = (size_t)arr.arg;
+    return MM_OK;
+}
+
+/* A version match: a bstr holding exactly one, read flat. */
+static mm_err check_version(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at)
+{
+    (void)p;
+    if (tag != 0 || v->type != MM_CBOR_BSTR) {
+        return MM_ERR_CBOR_TYPE;
+    }
+    mm_cbor_flat r;
     uint64_t type;
     int64_t parts[MM_SUIT_MAX_VERSION];
     size_t n;
-    return read_version_match(d, &type, parts, &n);
-}
-
-static mm_err check_version(mm_suit_processor *p, const mm_cbor_head *v, uint64_t tag, const uint8_t **at)
-{
-    return check_wrapped(p, v, tag, at, read_version);
+    suit_flat_init(&r, mm_bytes_make(v->str, (size_t)v->arg));
+    (void)flat_version_match(&r, &type, parts, &n); /* its error is the reader's sticky one */
+    mm_err e = mm_cbor_flat_finish(&r);
+    if (e != MM_OK) {
+        *at = v->str + r.err_off;
+    }
+    return e;
 }
 
 /*
@@ -488,18 +558,15 @@ void suit_param_copy(mm_suit_params *dst, const mm_suit_params *src, int bit)
 /*
  * Versions (update management, section 4.4).
  */
-mm_err suit_version_match(mm_cbor_dec *d, mm_bytes match, const int64_t *parts, size_t n, bool *ok)
+mm_err suit_version_match(mm_bytes match, const int64_t *parts, size_t n, bool *ok)
 {
     uint64_t type = 0;
     int64_t want[MM_SUIT_MAX_VERSION] = {0};
     size_t m = 0;
-    mm_err e = suit_dec_init(d, match, SUIT_SEQ_FLAGS);
-    if (e == MM_OK) {
-        e = read_version_match(d, &type, want, &m);
-    }
-    if (e == MM_OK) {
-        e = mm_cbor_dec_finish(d);
-    }
+    mm_cbor_flat r;
+    suit_flat_init(&r, match);
+    (void)flat_version_match(&r, &type, want, &m); /* its error is the reader's sticky one */
+    mm_err e = mm_cbor_flat_finish(&r);
     if (e != MM_OK) {
         return e;
     }
@@ -533,6 +600,5 @@ mm_err suit_version_match(mm_cbor_dec *d, mm_bytes match, const int64_t *parts, 
 
 mm_err mm_suit_version_match(mm_bytes version_match, const int64_t *parts, size_t n, bool *match)
 {
-    mm_cbor_dec d;
-    return suit_version_match(&d, version_match, parts, n, match);
+    return suit_version_match(version_match, parts, n, match);
 }

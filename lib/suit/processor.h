@@ -157,8 +157,8 @@ static inline bool suit_param_has(const mm_suit_params *params, int64_t label)
 /* Parses validated wait events into *out, with the caller's decoder. */
 mm_err suit_wait_decode(mm_cbor_dec *d, mm_bytes encoded, mm_suit_wait *out);
 
-/* mm_suit_version_match() with the caller's decoder. */
-mm_err suit_version_match(mm_cbor_dec *d, mm_bytes match, const int64_t *parts, size_t n, bool *ok);
+/* mm_suit_version_match(), read flat (no decoder). */
+mm_err suit_version_match(mm_bytes match, const int64_t *parts, size_t n, bool *ok);
 
 /*
  * The structure check (validate.c) and decoding (manifest.c, auth.c).

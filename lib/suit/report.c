@@ -84,7 +84,8 @@ static size_t int_head(uint8_t *out, int64_t v)
 /* [manifest-id, section, offset, component, properties], with the
  * suit-record-properties of what the command measured when asked for (only
  * image digests are measured by the processor itself). A record is encoded
- * here, in a few bytes, and handed to the encoder as one item. */
+ * here, in a few bytes, and handed to the encoder as one item it need not
+ * read again (it is made from the processor's own values). */
 static void put_record(mm_suit_processor *p, int32_t section, uint32_t offset, uint32_t comp, int32_t command,
                        bool sysinfo)
 {
@@ -114,7 +115,7 @@ static void put_record(mm_suit_processor *p, int32_t section, uint32_t offset, u
         memcpy(rec + n, dg, k);
         n += k;
     }
-    mm_cbor_put_raw(&p->rep, mm_bytes_make(rec, n));
+    mm_cbor_put_encoded(&p->rep, mm_bytes_make(rec, n));
 }
 
 void suit_report_event(mm_suit_processor *p, const mm_suit_event *ev)
