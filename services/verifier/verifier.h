@@ -19,8 +19,9 @@
  * Appraisal runs in the HTTP worker thread that received the evidence:
  * authenticate with an endorsed key, check freshness, the profile, the
  * policy, sign the result. In challenge mode the nonce the evidence
- * carries is then marked used by the committer, which writes the nonces of
- * all waiting appraisals in one durable transaction; the result leaves the
+ * carries is then marked used by the committer (on that thread, or on the
+ * one committing at the time, which writes the nonces of all waiting
+ * appraisals in one transaction: one writer at a time); the result leaves the
  * process only after that commit, so no acknowledged use of a nonce can be
  * lost and a nonce is never accepted twice.
  *

@@ -2,9 +2,9 @@
 /*
  * The HTTP edge of the Verifier (docs/verifier.md, "HTTP API"). Errors are
  * RFC 9290 concise problem details whose title names the check that
- * failed. Everything here runs in the HTTP worker threads, except the
- * answers that wait for a nonce to be marked used: the committer's thread
- * gives those.
+ * failed. Everything here runs in the HTTP worker threads; an answer
+ * that waited for its nonce to be marked used behind another thread's
+ * commit is given by that thread.
  *
  *   POST /challenge   a nonce and its expiry (CBOR, or JSON on request)
  *   POST /appraise    evidence (application/eat+cwt) -> a signed EAR (CWT,
@@ -222,11 +222,10 @@ static void give_outcome(vf_outcome *out, mm_http_response *resp)
     out->result = NULL;
 }
 
-static void used(vf_pending_use *p, mm_err err)
+/* The outcome once its nonce was marked used (or could not be). */
+static void after_use(waiting *w, mm_err err)
 {
-    waiting *w = (waiting *)p; /* p is the first member */
-    mm_http_response resp;
-    memset(&resp, 0, sizeof resp);
+    vf_pending_use *p = &w->p;
     if (err != MM_OK) {
         vf_outcome_free(&w->out);
         vf_refuse(&w->out, 503, VF_T_UNAVAILABLE, "the nonce could not be marked used: %s", mm_strerror(err));
@@ -234,6 +233,15 @@ static void used(vf_pending_use *p, mm_err err)
         vf_outcome_free(&w->out);
         vf_refuse(&w->out, 403, VF_T_NONCE_USED, "this nonce was used by earlier evidence; ask for a new one");
     }
+}
+
+/* A queued use, committed by another thread: the answer goes now. */
+static void used(vf_pending_use *p, mm_err err)
+{
+    waiting *w = (waiting *)p; /* p is the first member */
+    mm_http_response resp;
+    memset(&resp, 0, sizeof resp);
+    after_use(w, err);
     give_outcome(&w->out, &resp);
     mm_http_finish(w->later, &resp);
     vf_outcome_free(&w->out);
@@ -283,8 +291,15 @@ static mm_http_answer appraise(vf_service *svc, const mm_http_request *req, mm_h
     w->later = later;
     w->p.use = w->out.use;
     w->p.done = used;
-    vf_committer_submit(svc->committer, &w->p);
-    return MM_HTTP_LATER;
+    mm_err err = MM_OK;
+    if (!vf_committer_use(svc->committer, &w->p, &err)) {
+        return MM_HTTP_LATER; /* the committing thread answers */
+    }
+    after_use(w, err);
+    give_outcome(&w->out, resp);
+    vf_outcome_free(&w->out);
+    free(w);
+    return MM_HTTP_NOW;
 }
 
 /*

@@ -39,7 +39,9 @@ typedef struct appraisal {
     mm_eat_storage st;
     mm_eat_claims peek; /* unauthenticated: only to look the attester up */
     mm_eat_token token; /* authenticated */
-    vf_rows rows;
+    vf_rows *rows;      /* scratch for rows not cached (malloc'ed when needed) */
+    vf_policy_rows pol; /* the rows in use */
+    int64_t version;    /* the policy's, read once per appraisal */
     vf_verdict verdict;
     uint8_t oemid[32];
     size_t oemid_len;
@@ -152,12 +154,12 @@ static bool authenticate(vf_service *svc, mm_bytes ev, appraisal *a, const vf_lo
 {
     char who[160];
     describe(lk, who, sizeof who);
-    mm_err e = vf_store_find_endorsements(svc->store, lk, &a->rows);
+    mm_err e = vf_cache_endorsements(&svc->cache, svc->store, a->version, lk, &a->rows, &a->pol);
     if (e != MM_OK) {
         vf_refuse(out, 503, VF_T_UNAVAILABLE, "cannot read the endorsements: %s", mm_strerror(e));
         return false;
     }
-    if (a->rows.n_endorsements == 0) {
+    if (a->pol.n_endorsements == 0) {
         vf_refuse(out, 403, VF_T_UNKNOWN, "no endorsement for %s", who);
         return false;
     }
@@ -173,11 +175,11 @@ static bool authenticate(vf_service *svc, mm_bytes ev, appraisal *a, const vf_lo
     }
     mm_err worst = MM_ERR_VERIFY;
     bool ok = false;
-    for (size_t i = 0; i < a->rows.n_endorsements && !ok; i++) {
+    for (size_t i = 0; i < a->pol.n_endorsements && !ok; i++) {
         vf_key_ref key;
-        e = vf_keys_get(&svc->keys, svc->crypto, a->rows.endorsements[i].cose_key, &key);
+        e = vf_keys_get(&svc->keys, svc->crypto, a->pol.endorsements[i].cose_key, &key);
         if (e != MM_OK) {
-            vf_log(svc, "endorsement %lld: the stored key does not import: %s", (long long)a->rows.endorsements[i].id,
+            vf_log(svc, "endorsement %lld: the stored key does not import: %s", (long long)a->pol.endorsements[i].id,
                    mm_strerror(e));
             continue;
         }
@@ -210,7 +212,7 @@ static bool authenticate(vf_service *svc, mm_bytes ev, appraisal *a, const vf_lo
         vf_refuse(out, 400, VF_T_MALFORMED, "claims: %s", mm_strerror(worst));
     } else {
         vf_refuse(out, 403, VF_T_SIGNATURE, "the evidence does not verify with the %zu key%s endorsed for %s",
-                  a->rows.n_endorsements, a->rows.n_endorsements == 1 ? "" : "s", who);
+                  a->pol.n_endorsements, a->pol.n_endorsements == 1 ? "" : "s", who);
     }
     return false;
 }
@@ -324,13 +326,13 @@ static size_t policy_ids(const appraisal *a, const vf_endorsement *e, mm_bytes i
     ids[n++] = e->source;
     for (unsigned kind = 1; kind < VF_REF_KINDS; kind++) {
         int best = -1;
-        for (size_t i = 0; i < a->rows.n_refs; i++) {
-            if (a->rows.refs[i].kind == kind && vf_scope_rank(&a->rows.refs[i].scope) > best) {
-                best = vf_scope_rank(&a->rows.refs[i].scope);
+        for (size_t i = 0; i < a->pol.n_refs; i++) {
+            if (a->pol.refs[i].kind == kind && vf_scope_rank(&a->pol.refs[i].scope) > best) {
+                best = vf_scope_rank(&a->pol.refs[i].scope);
             }
         }
-        for (size_t i = 0; i < a->rows.n_refs && n < 8; i++) {
-            const vf_ref *r = &a->rows.refs[i];
+        for (size_t i = 0; i < a->pol.n_refs && n < 8; i++) {
+            const vf_ref *r = &a->pol.refs[i];
             bool seen = r->kind != kind || vf_scope_rank(&r->scope) != best || r->source.len == 0;
             for (size_t j = 0; j < n && !seen; j++) {
                 seen = mm_bytes_equal(ids[j], r->source);
@@ -362,13 +364,20 @@ static void run(vf_service *svc, const vf_request *req, appraisal *a, vf_outcome
     if ((a->peek.present & MM_EAT_HAS_HWMODEL) != 0) {
         lk.hwmodel = a->peek.hwmodel;
     }
+    /* Once per appraisal: rows cached before a policy change are not used
+     * after it. */
+    mm_err ve = vf_store_policy_version(svc->store, &a->version);
+    if (ve != MM_OK) {
+        vf_refuse(out, 503, VF_T_UNAVAILABLE, "cannot read the policy's version: %s", mm_strerror(ve));
+        return;
+    }
     size_t chosen = 0;
     if (!authenticate(svc, req->evidence, a, &lk, &chosen, out)) {
         return;
     }
     /* From here on only authenticated claims are used, the lookup too. */
     const mm_eat_claims *c = &a->token.claims;
-    const vf_endorsement *endorsement = &a->rows.endorsements[chosen];
+    const vf_endorsement *endorsement = &a->pol.endorsements[chosen];
     if ((c->present & MM_EAT_HAS_SUBMODS) != 0) {
         vf_refuse(out, 422, VF_T_UNSUPPORTED,
                   "the evidence has submodules (%zu): this verifier appraises single attesters only", c->n_submods);
@@ -407,13 +416,13 @@ static void run(vf_service *svc, const vf_request *req, appraisal *a, vf_outcome
     if (lk.ueid.len == 0 && endorsement->scope.ueid.len != 0) {
         lk.ueid = endorsement->scope.ueid; /* a device's key: the device's reference values */
     }
-    mm_err e = vf_store_find_refs(svc->store, &lk, &a->rows);
+    mm_err e = vf_cache_refs(&svc->cache, svc->store, a->version, &lk, &a->rows, &a->pol);
     if (e != MM_OK) {
         vf_refuse(out, e == MM_ERR_TOO_LARGE ? 500 : 503, e == MM_ERR_TOO_LARGE ? VF_T_FAILURE : VF_T_UNAVAILABLE,
                   "cannot read the reference values: %s", mm_strerror(e));
         return;
     }
-    vf_policy_in in = {svc->crypto, endorsement, a->rows.refs, a->rows.n_refs};
+    vf_policy_in in = {svc->crypto, endorsement, a->pol.refs, a->pol.n_refs};
     if (vf_policy_evaluate(c, &in, &a->verdict) != MM_OK) {
         vf_refuse(out, 500, VF_T_FAILURE, "the policy could not be evaluated");
         return;
@@ -452,6 +461,8 @@ void vf_appraise(vf_service *svc, const vf_request *req, vf_outcome *out)
                          a->measres, 8, a->results, 64, a->submods, 8, a->unknown,   32};
     a->st = st;
     run(svc, req, a, out);
+    vf_policy_rows_release(&svc->cache, &a->pol);
+    free(a->rows);
     if (out->status != 200) {
         out->needs_use = false;
     }

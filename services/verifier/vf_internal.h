@@ -52,6 +52,54 @@ void vf_keys_free(vf_keys *k);
 MM_NODISCARD mm_err vf_keys_get(vf_keys *k, const mm_crypto *crypto, mm_bytes cose_key, vf_key_ref *ref);
 void vf_keys_put(vf_keys *k, vf_key_ref *ref);
 
+/*
+ * The policy cache (vf_cache.c): the rows of the two store look-ups of an
+ * appraisal (endorsements by kid / ueid / model, reference values by
+ * device and model), kept per look-up for the store's policy version
+ * (vf_store_policy_version(), read once per appraisal). A newer version
+ * drops every entry, so no appraisal that began after a change committed
+ * (by this process or an administration command in another) uses rows from
+ * before it. Unknown attesters are not cached. At most VF_CACHE_MAX
+ * entries: when full, all go.
+ */
+#define VF_CACHE_BUCKETS 256
+#define VF_CACHE_MAX     1024
+
+typedef struct vf_cached vf_cached;
+
+typedef struct vf_cache {
+    pthread_mutex_t lock;
+    int64_t version; /* of the entries (-1: none yet) */
+    vf_cached *bucket[VF_CACHE_BUCKETS];
+    size_t count;
+} vf_cache;
+
+/* Rows an appraisal uses: in a cache entry it holds, or in its own
+ * vf_rows. */
+typedef struct vf_policy_rows {
+    const vf_endorsement *endorsements;
+    size_t n_endorsements;
+    const vf_ref *refs;
+    size_t n_refs;
+    vf_cached *endorsements_held; /* NULL: in the scratch rows */
+    vf_cached *refs_held;
+} vf_policy_rows;
+
+void vf_cache_init(vf_cache *c);
+void vf_cache_free(vf_cache *c);
+
+/* The endorsements (refs: the reference values) for lk, as
+ * vf_store_find_endorsements() (vf_store_find_refs()) gives them at
+ * version or later: from the cache, or read into *scratch (malloc'ed on
+ * first need, the caller frees it; both look-ups of an appraisal share it)
+ * and cached. Errors: those of the store, MM_ERR_PLATFORM (memory).
+ * vf_policy_rows_release() when done. */
+MM_NODISCARD mm_err vf_cache_endorsements(vf_cache *c, vf_store *s, int64_t version, const vf_lookup *lk,
+                                          vf_rows **scratch, vf_policy_rows *out);
+MM_NODISCARD mm_err vf_cache_refs(vf_cache *c, vf_store *s, int64_t version, const vf_lookup *lk, vf_rows **scratch,
+                                  vf_policy_rows *out);
+void vf_policy_rows_release(vf_cache *c, vf_policy_rows *p);
+
 struct vf_service {
     vf_config cfg; /* strings point into owned[] */
     char *owned[8 + VF_PROFILES_MAX];
@@ -66,6 +114,7 @@ struct vf_service {
     vf_committer *committer;
     mm_http_server *http;
     vf_keys keys;   /* imported endorsement keys */
+    vf_cache cache; /* policy rows */
     bool run_begun; /* vf_store_run_begin() succeeded: end the run at close */
     pthread_mutex_t lock;
     bool closing; /* new appraisals are refused (503) */
@@ -124,28 +173,33 @@ void vf_refuse(vf_outcome *out, unsigned status, const char *title, const char *
     __attribute__((format(printf, 4, 5)));
 
 /*
- * The committer (vf_commit.c): one thread that marks the nonces of waiting
- * appraisals used, a batch per durable transaction.
+ * The committer (vf_commit.c): marks the nonces of appraisals used, a
+ * batch per transaction, on the threads that ask (one at a time; the
+ * others queue for it).
  */
 typedef struct vf_pending_use vf_pending_use;
 struct vf_pending_use {
     vf_use use;
-    /* Called once, from the committer's thread: err is MM_OK with
-     * use.result set, or the store's failure (or MM_ERR_STATE after stop). */
+    /* Called once, for a queued use, from the thread that committed it:
+     * err is MM_OK with use.result set, or the store's failure. */
     void (*done)(vf_pending_use *p, mm_err err);
     vf_pending_use *next;
 };
 
 MM_NODISCARD mm_err vf_committer_start(vf_service *svc, vf_committer **out);
 
-/* Queues p (the caller's until done runs). */
-void vf_committer_submit(vf_committer *c, vf_pending_use *p);
+/* Marks p->use used. True: done now, on this thread (p->done is not
+ * called): *err is MM_OK with p->use.result set, the store's failure, or
+ * MM_ERR_STATE after stop. False: queued behind the commit in progress;
+ * p (the caller's until then) gets p->done from the committing thread. */
+bool vf_committer_use(vf_committer *c, vf_pending_use *p, mm_err *err);
 
 /* Marks one nonce used and waits for the commit (for callers that may
  * block). */
 MM_NODISCARD mm_err vf_committer_use_wait(vf_committer *c, vf_use *use);
 
-/* Commits what is queued, then stops the thread and frees c. */
+/* Waits for the commit in progress (it takes what is queued), then frees
+ * c; uses asked for after get MM_ERR_STATE. */
 void vf_committer_stop(vf_committer *c);
 
 /*

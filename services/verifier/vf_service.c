@@ -152,6 +152,7 @@ void vf_service_close(vf_service *svc)
     }
     vf_store_close(svc->store);
     vf_keys_free(&svc->keys);
+    vf_cache_free(&svc->cache);
     mm_key_free(&svc->nonce_key);
     for (size_t i = 0; i < svc->n_owned; i++) {
         free(svc->owned[i]);
@@ -176,6 +177,7 @@ mm_err vf_service_open(const vf_config *cfg, vf_service **out, vf_error *err)
     }
     pthread_mutex_init(&svc->lock, NULL);
     vf_keys_init(&svc->keys);
+    vf_cache_init(&svc->cache);
     svc->cfg = *cfg;
     svc->crypto = mm_crypto_openssl();
     bool ok = true;

@@ -79,6 +79,13 @@ MM_NODISCARD mm_err vf_store_find_endorsements(vf_store *s, const vf_lookup *lk,
  * MM_ERR_TOO_LARGE (more than VF_ROWS_REFS rows, or the arena). */
 MM_NODISCARD mm_err vf_store_find_refs(vf_store *s, const vf_lookup *lk, vf_rows *rows);
 
+/* The policy's version: a counter in the store that every change to the
+ * endorsements or reference values raises in its own transaction
+ * (triggers: whichever process or tool makes it). Read in a read
+ * transaction of its own, so a change committed before the call is seen.
+ * Errors: MM_ERR_PLATFORM. */
+MM_NODISCARD mm_err vf_store_policy_version(vf_store *s, int64_t *version);
+
 /* Outcome of marking a nonce used. */
 typedef enum vf_use_result {
     VF_USE_FRESH = 0,    /* first use: now marked used, durably */

@@ -16,6 +16,8 @@
 #include "mamori/sqlite_store.h"
 #include "vf_store.h"
 
+#define POLICY_BUMP "UPDATE meta SET value = value + 1 WHERE name = 'policy-version';"
+
 /* Schema version 1. A scope is a ueid, or an oemid and a hwmodel, or (for
  * reference values) nothing; the CHECKs keep it one of these. Used nonces
  * are kept until they expire (WITHOUT ROWID: one b-tree keyed by nonce). */
@@ -42,6 +44,17 @@ static const char *const migrations[] = {
     "CREATE INDEX reference_values_source ON reference_values (source);"
     "CREATE TABLE used_nonces (nonce BLOB PRIMARY KEY, expires INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX used_nonces_expires ON used_nonces (expires);",
+    /* Version 2: meta 'policy-version', raised by every change to the
+     * endorsements or reference values, by whatever process or tool, in
+     * the change's own transaction: the service caches policy rows and
+     * reads this once per appraisal to know whether they still hold. */
+    "INSERT OR IGNORE INTO meta (name, value) VALUES ('policy-version', 0);"
+    "CREATE TRIGGER endorsements_ins AFTER INSERT ON endorsements BEGIN " POLICY_BUMP " END;"
+    "CREATE TRIGGER endorsements_upd AFTER UPDATE ON endorsements BEGIN " POLICY_BUMP " END;"
+    "CREATE TRIGGER endorsements_del AFTER DELETE ON endorsements BEGIN " POLICY_BUMP " END;"
+    "CREATE TRIGGER reference_values_ins AFTER INSERT ON reference_values BEGIN " POLICY_BUMP " END;"
+    "CREATE TRIGGER reference_values_upd AFTER UPDATE ON reference_values BEGIN " POLICY_BUMP " END;"
+    "CREATE TRIGGER reference_values_del AFTER DELETE ON reference_values BEGIN " POLICY_BUMP " END;",
 };
 
 #define MAX_READERS 64
@@ -49,7 +62,7 @@ static const char *const migrations[] = {
 #define END_COLUMNS "id, ueid, oemid, hwmodel, cose_key, kid, thumbprint, compromised, source"
 #define REF_COLUMNS "id, ueid, oemid, hwmodel, kind, value, alg, level, label, source"
 
-enum { R_END_KID, R_END_UEID, R_END_MODEL, R_REFS, R_COUNT };
+enum { R_END_KID, R_END_UEID, R_END_MODEL, R_REFS, R_VERSION, R_COUNT };
 
 static const char *const reader_sql[R_COUNT] = {
     "SELECT " END_COLUMNS " FROM endorsements WHERE kid = ?1 OR thumbprint = ?1 ORDER BY id LIMIT 9",
@@ -57,6 +70,7 @@ static const char *const reader_sql[R_COUNT] = {
     "SELECT " END_COLUMNS " FROM endorsements WHERE oemid = ?1 AND hwmodel = ?2 ORDER BY id LIMIT 9",
     "SELECT " REF_COLUMNS " FROM reference_values WHERE ueid = ?1 OR (oemid = ?2 AND hwmodel = ?3)"
     " OR (ueid IS NULL AND oemid IS NULL) ORDER BY id LIMIT 129",
+    "SELECT value FROM meta WHERE name = 'policy-version'",
 };
 
 typedef struct reader {
@@ -418,6 +432,21 @@ mm_err vf_store_find_refs(vf_store *s, const vf_lookup *lk, vf_rows *rows)
     }
     if (e == MM_OK && rc != SQLITE_DONE) {
         e = MM_ERR_PLATFORM;
+    }
+    release(s, r);
+    return e;
+}
+
+mm_err vf_store_policy_version(vf_store *s, int64_t *version)
+{
+    if (s == NULL || version == NULL) {
+        return MM_ERR_INVALID_ARG;
+    }
+    reader *r = acquire(s);
+    mm_err e = MM_ERR_PLATFORM;
+    if (sqlite3_step(r->st[R_VERSION]) == SQLITE_ROW && sqlite3_column_type(r->st[R_VERSION], 0) == SQLITE_INTEGER) {
+        *version = sqlite3_column_int64(r->st[R_VERSION], 0);
+        e = MM_OK;
     }
     release(s, r);
     return e;

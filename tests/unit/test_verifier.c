@@ -963,6 +963,87 @@ static void test_appraise_teep(void **state)
     vf_service_close(f.svc);
 }
 
+/* Evidence of the healthy device with a fresh nonce, signed by key. */
+static size_t fresh_evidence(fixture *f, device_claims *d, const mm_key *key, uint8_t nonce[VF_NONCE_LEN], uint8_t *ev,
+                             size_t cap)
+{
+    d->c.nonce = challenge(f, nonce);
+    d->c.n_nonces = 1;
+    d->c.present |= MM_EAT_HAS_NONCE;
+    return evidence(&d->c, key, MM_BYTES_LIT("dev-1"), 0, ev, cap);
+}
+
+/* Policy rows are cached per attester; a change to the store, made through
+ * another connection (as `mamori verifier endorse/reference` from another
+ * process) while the service runs, applies from the next appraisal on. */
+static void test_policy_cache(void **state)
+{
+    (void)state;
+    fixture f;
+    memset(&f, 0, sizeof f);
+    open_service(&f, "cache.db", 0);
+    vf_error err;
+    assert_int_equal(vf_service_start(f.svc, &err), MM_OK);
+    char path[128];
+    db_path("cache.db", path, sizeof path);
+    vf_store *admin = NULL;
+    assert_int_equal(vf_store_open(path, 1, &admin), MM_OK);
+    vf_scope dev = {mm_bytes_make(ueid, sizeof ueid), {NULL, 0}, {NULL, 0}};
+    int64_t id_end = 0;
+    endorse(admin, &device, &dev, MM_BYTES_LIT("dev-1"), false, &id_end);
+    vf_ref refs[16];
+    int64_t ids[16];
+    size_t n = reference(refs);
+    assert_int_equal(vf_store_add_refs(admin, refs, n, ids), MM_OK);
+
+    device_claims d;
+    healthy(&d);
+    uint8_t nonce[VF_NONCE_LEN], ev[1024];
+    vf_outcome o;
+    for (int i = 0; i < 2; i++) { /* the second from the cache */
+        size_t len = fresh_evidence(&f, &d, &device, nonce, ev, sizeof ev);
+        appraise_used(&f, mm_bytes_make(ev, len), &o);
+        assert_int_equal(o.status, 200);
+        assert_int_equal(o.tier, MM_AR4SI_AFFIRMING);
+        vf_outcome_free(&o);
+    }
+    assert_int_equal(f.svc->cache.count, 2); /* the endorsement's look-up, the references' */
+
+    /* Another swversion expected: the cached references are not used. */
+    size_t removed = 0;
+    assert_int_equal(vf_store_remove_refs(admin, ids[1], mm_bytes_make(NULL, 0), &removed), MM_OK);
+    assert_int_equal(removed, 1);
+    vf_ref newer = refs[1];
+    newer.value = MM_BYTES_LIT("9.9.9");
+    assert_int_equal(vf_store_add_refs(admin, &newer, 1, NULL), MM_OK);
+    size_t len = fresh_evidence(&f, &d, &device, nonce, ev, sizeof ev);
+    appraise_used(&f, mm_bytes_make(ev, len), &o);
+    assert_int_equal(o.status, 200);
+    assert_int_not_equal(o.tier, MM_AR4SI_AFFIRMING);
+    vf_outcome_free(&o);
+    d.c.swversion.version = MM_BYTES_LIT("9.9.9");
+    len = fresh_evidence(&f, &d, &device, nonce, ev, sizeof ev);
+    appraise_used(&f, mm_bytes_make(ev, len), &o);
+    assert_int_equal(o.tier, MM_AR4SI_AFFIRMING);
+    vf_outcome_free(&o);
+
+    /* The endorsement replaced by another key: the cached one is not used. */
+    assert_int_equal(vf_store_remove_endorsements(admin, id_end, mm_bytes_make(NULL, 0), &removed), MM_OK);
+    len = fresh_evidence(&f, &d, &device, nonce, ev, sizeof ev);
+    appraise_used(&f, mm_bytes_make(ev, len), &o);
+    expect_refusal(&o, 403, VF_T_UNKNOWN);
+    endorse(admin, &other, &dev, MM_BYTES_LIT("dev-1"), false, &id_end);
+    appraise_used(&f, mm_bytes_make(ev, len), &o);
+    expect_refusal(&o, 403, VF_T_SIGNATURE);
+    len = fresh_evidence(&f, &d, &other, nonce, ev, sizeof ev);
+    appraise_used(&f, mm_bytes_make(ev, len), &o);
+    assert_int_equal(o.tier, MM_AR4SI_AFFIRMING);
+    vf_outcome_free(&o);
+
+    vf_store_close(admin);
+    vf_service_close(f.svc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -970,7 +1051,7 @@ int main(void)
         cmocka_unit_test(test_policy_scopes), cmocka_unit_test(test_oemid),
         cmocka_unit_test(test_nonce),         cmocka_unit_test(test_store),
         cmocka_unit_test(test_appraise),      cmocka_unit_test(test_appraise_iat),
-        cmocka_unit_test(test_appraise_teep),
+        cmocka_unit_test(test_appraise_teep), cmocka_unit_test(test_policy_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
