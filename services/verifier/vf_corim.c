@@ -101,7 +101,7 @@ static mm_err read_map(mm_cbor_dec *d, walk *w, const mm_cbor_field *fields, siz
 }
 
 #define READ_MAP(d, w, fields, dst, present, empty)                                                                    \
-    read_map(d, w, fields, sizeof fields / sizeof fields[0], dst, present, empty)
+    read_map(d, w, fields, sizeof(fields) / sizeof((fields)[0]), dst, present, empty)
 
 /* [+ entry]: each entry read by entry; an empty array is refused with
  * what. */

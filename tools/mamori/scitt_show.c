@@ -248,7 +248,9 @@ static int show_statement(const char *path, const mm_scitt_statement *st, bool j
         json_t *arr = json_array();
         for (size_t i = 0; i < st->n_receipts; i++) {
             mm_scitt_receipt r;
-            json_array_append_new(arr, receipt_json(&r, receipt_at(st, i, &r)));
+            memset(&r, 0, sizeof r);
+            mm_err re = receipt_at(st, i, &r);
+            json_array_append_new(arr, receipt_json(&r, re));
         }
         json_object_set_new(j, "receipts", arr);
         return cli_json_print(j);

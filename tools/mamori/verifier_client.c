@@ -139,6 +139,7 @@ int verifier_challenge(int argc, char **argv)
         mm_bytes nonce;
         int64_t expires;
     } ch;
+    memset(&ch, 0, sizeof ch);
     mm_cbor_dec d;
     e = mm_cbor_dec_init(&d, mm_bytes_make(r.body, r.len), 0);
     if (e == MM_OK) {
@@ -227,7 +228,7 @@ static mm_err open_result(mm_bytes in, bool jwt, const mm_key *key, result_store
         return e;
     }
     mm_cbor_dec d;
-    mm_bytes msg;
+    mm_bytes msg = mm_bytes_make(NULL, 0);
     bool tagged;
     mm_cose_sign1 s1;
     mm_err e = mm_cbor_dec_init(&d, in, 0);
