@@ -15,13 +15,32 @@ bool mm_bytes_equal(mm_bytes a, mm_bytes b)
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
+/* Word at a time (memcpy: any alignment), every word read whatever the
+ * earlier ones held: the accumulator is opaque to the optimiser after each
+ * step, so no early exit can be derived from it. */
+#if defined(__GNUC__) || defined(__clang__)
+#define CT_OPAQUE(x) __asm__("" : "+r"(x))
+#else
+#define CT_OPAQUE(x) ((x) = *(volatile uint64_t *)&(x))
+#endif
+
 bool mm_ct_equal(const void *a, const void *b, size_t len)
 {
-    const volatile uint8_t *pa = a;
-    const volatile uint8_t *pb = b;
-    uint8_t diff = 0;
-    for (size_t i = 0; i < len; i++) {
-        diff |= (uint8_t)(pa[i] ^ pb[i]);
+    const uint8_t *pa = a;
+    const uint8_t *pb = b;
+    uint64_t diff = 0;
+    size_t i = 0;
+    for (; len - i >= 8; i += 8) {
+        uint64_t x;
+        uint64_t y;
+        memcpy(&x, pa + i, 8);
+        memcpy(&y, pb + i, 8);
+        diff |= x ^ y;
+        CT_OPAQUE(diff);
+    }
+    for (; i < len; i++) {
+        diff |= (uint64_t)(pa[i] ^ pb[i]);
+        CT_OPAQUE(diff);
     }
     return diff == 0;
 }
