@@ -648,24 +648,17 @@ mm_err vf_store_remove_refs(vf_store *s, int64_t id, mm_bytes source, size_t *n)
     return delete_where(s->writer, "reference_values", id, source, n);
 }
 
-mm_err vf_store_list_endorsements(vf_store *s, vf_endorsement_fn fn, void *user)
+/* Runs sql and hands each row to visit, stopping at its first error. */
+static mm_err list_rows(sqlite3 *db, const char *sql, mm_err (*visit)(sqlite3_stmt *st, void *ctx), void *ctx)
 {
-    if (s == NULL || fn == NULL) {
-        return MM_ERR_INVALID_ARG;
-    }
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->writer, "SELECT " END_COLUMNS " FROM endorsements ORDER BY id", -1, &st, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         return MM_ERR_PLATFORM;
     }
     mm_err e = MM_OK;
     int rc;
     while (e == MM_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        vf_endorsement row;
-        e = read_endorsement(st, NULL, &row);
-        if (e == MM_OK) {
-            e = fn(user, &row);
-        }
+        e = visit(st, ctx);
     }
     if (e == MM_OK && rc != SQLITE_DONE) {
         e = MM_ERR_PLATFORM;
@@ -674,30 +667,48 @@ mm_err vf_store_list_endorsements(vf_store *s, vf_endorsement_fn fn, void *user)
     return e;
 }
 
+typedef struct endorsement_visit {
+    vf_endorsement_fn fn;
+    void *user;
+} endorsement_visit;
+
+static mm_err visit_endorsement(sqlite3_stmt *st, void *ctx)
+{
+    const endorsement_visit *v = ctx;
+    vf_endorsement row;
+    mm_err e = read_endorsement(st, NULL, &row);
+    return e == MM_OK ? v->fn(v->user, &row) : e;
+}
+
+mm_err vf_store_list_endorsements(vf_store *s, vf_endorsement_fn fn, void *user)
+{
+    if (s == NULL || fn == NULL) {
+        return MM_ERR_INVALID_ARG;
+    }
+    endorsement_visit v = {fn, user};
+    return list_rows(s->writer, "SELECT " END_COLUMNS " FROM endorsements ORDER BY id", visit_endorsement, &v);
+}
+
+typedef struct ref_visit {
+    vf_ref_fn fn;
+    void *user;
+} ref_visit;
+
+static mm_err visit_ref(sqlite3_stmt *st, void *ctx)
+{
+    const ref_visit *v = ctx;
+    vf_ref row;
+    mm_err e = read_ref(st, NULL, &row);
+    return e == MM_OK ? v->fn(v->user, &row) : e;
+}
+
 mm_err vf_store_list_refs(vf_store *s, vf_ref_fn fn, void *user)
 {
     if (s == NULL || fn == NULL) {
         return MM_ERR_INVALID_ARG;
     }
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->writer, "SELECT " REF_COLUMNS " FROM reference_values ORDER BY id", -1, &st, NULL) !=
-        SQLITE_OK) {
-        return MM_ERR_PLATFORM;
-    }
-    mm_err e = MM_OK;
-    int rc;
-    while (e == MM_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        vf_ref row;
-        e = read_ref(st, NULL, &row);
-        if (e == MM_OK) {
-            e = fn(user, &row);
-        }
-    }
-    if (e == MM_OK && rc != SQLITE_DONE) {
-        e = MM_ERR_PLATFORM;
-    }
-    sqlite3_finalize(st);
-    return e;
+    ref_visit v = {fn, user};
+    return list_rows(s->writer, "SELECT " REF_COLUMNS " FROM reference_values ORDER BY id", visit_ref, &v);
 }
 
 static mm_err count(sqlite3 *db, const char *table, int64_t *n)
