@@ -535,6 +535,10 @@ int main(void)
     cfg.key = &verifier;
     cfg.alg = MM_ALG_ES256;
     cfg.log = log_line;
+    const char *th = getenv("MM_BENCH_VERIFIER_THREADS"); /* for tuning; the default is the service's */
+    if (th != NULL && atoi(th) > 0 && atoi(th) <= (int)VF_THREADS_MAX) {
+        cfg.threads = (unsigned)atoi(th);
+    }
     vf_service *svc = NULL;
     vf_error err;
     if (vf_service_open(&cfg, &svc, &err) != MM_OK || vf_service_start(svc, &err) != MM_OK) {
