@@ -79,6 +79,52 @@ static mm_err named(to_json *c, const char *const *names, size_t n, int64_t firs
     return MM_OK;
 }
 
+/* [* item] with each item read by fn. */
+static mm_err array_of(to_json *c, mm_err (*fn)(to_json *, json_t **), json_t **out)
+{
+    size_t n;
+    mm_err e = MM_OK;
+    if (mm_cbor_enter_array(c->d, &n) != MM_OK) {
+        return dec_err(c);
+    }
+    *out = json_array();
+    for (size_t i = 0; i < n && e == MM_OK; i++) {
+        json_t *v = NULL;
+        e = fn(c, &v);
+        e = append(*out, v, e);
+    }
+    return e == MM_OK ? mm_cbor_exit(c->d) : e;
+}
+
+/* A map key as a JSON member name: text as is, an integer label by its claim
+ * name when info is not NULL and the label has one (*info gets its entry),
+ * else as decimal text written into num. false for any other key. */
+static bool key_name(const mm_cbor_item *k, char num[24], const mm_eat_claim_info **info, const char **name,
+                     size_t *len)
+{
+    if (k->type == MM_CBOR_TSTR) {
+        *name = (const char *)k->str.ptr;
+        *len = k->str.len;
+        return true;
+    }
+    if ((k->type != MM_CBOR_UINT && k->type != MM_CBOR_NINT) || k->arg > INT64_MAX) {
+        return false;
+    }
+    int64_t label = k->type == MM_CBOR_UINT ? (int64_t)k->arg : -1 - (int64_t)k->arg;
+    const mm_eat_claim_info *found = info != NULL ? mm_eat_claim_info_find(label) : NULL;
+    if (info != NULL) {
+        *info = found;
+    }
+    if (found != NULL) {
+        *name = found->name;
+        *len = strlen(found->name);
+    } else {
+        *name = num;
+        *len = (size_t)snprintf(num, 24, "%" PRId64, label);
+    }
+    return true;
+}
+
 /* Any item, for claims the table does not know: maps with integer keys get
  * their decimal text as key, byte strings base64url. */
 static mm_err any(to_json *c, json_t **out)
@@ -112,16 +158,7 @@ static mm_err any(to_json *c, json_t **out)
         return *out != NULL ? MM_OK : MM_ERR_UNSUPPORTED;
     }
     case MM_CBOR_ARRAY:
-        if (mm_cbor_enter_array(c->d, &n) != MM_OK) {
-            return dec_err(c);
-        }
-        *out = json_array();
-        for (size_t i = 0; i < n && e == MM_OK; i++) {
-            json_t *v = NULL;
-            e = any(c, &v);
-            e = append(*out, v, e);
-        }
-        return e == MM_OK ? mm_cbor_exit(c->d) : e;
+        return array_of(c, any, out);
     case MM_CBOR_MAP:
         if (mm_cbor_enter_map(c->d, &n) != MM_OK) {
             return dec_err(c);
@@ -134,15 +171,9 @@ static mm_err any(to_json *c, json_t **out)
             if (mm_cbor_get_item(c->d, &k) != MM_OK) {
                 return dec_err(c);
             }
-            const char *key = num;
+            const char *key;
             size_t key_len;
-            if (k.type == MM_CBOR_TSTR) {
-                key = (const char *)k.str.ptr;
-                key_len = k.str.len;
-            } else if ((k.type == MM_CBOR_UINT || k.type == MM_CBOR_NINT) && k.arg <= INT64_MAX) {
-                int64_t label = k.type == MM_CBOR_UINT ? (int64_t)k.arg : -1 - (int64_t)k.arg;
-                key_len = (size_t)snprintf(num, sizeof num, "%" PRId64, label);
-            } else {
+            if (!key_name(&k, num, NULL, &key, &key_len)) {
                 return MM_ERR_UNSUPPORTED;
             }
             e = any(c, &v);
@@ -294,44 +325,43 @@ static mm_err text_map(to_json *c, mm_err (*fn)(to_json *, json_t **), json_t **
     return e == MM_OK ? mm_cbor_exit(c->d) : e;
 }
 
-/* [+ [content-format, body]]: a byte-string body as base64url, any other
- * item as {"cbor": base64url of its encoding}. */
-static mm_err formats(to_json *c, json_t **out)
+/* [content-format, body]: a byte-string body as base64url, any other item
+ * as {"cbor": base64url of its encoding}. */
+static mm_err format(to_json *c, json_t **out)
 {
-    size_t n;
-    mm_err e = MM_OK;
-    if (mm_cbor_enter_array(c->d, &n) != MM_OK) {
+    size_t parts;
+    uint64_t cf;
+    mm_cbor_item it;
+    json_t *body = NULL;
+    if (mm_cbor_enter_array(c->d, &parts) != MM_OK || mm_cbor_get_uint(c->d, &cf) != MM_OK ||
+        mm_cbor_peek(c->d, &it) != MM_OK) {
         return dec_err(c);
     }
-    *out = json_array();
-    for (size_t i = 0; i < n && e == MM_OK; i++) {
-        size_t parts;
-        uint64_t cf;
-        mm_cbor_item it;
-        json_t *body = NULL;
-        if (mm_cbor_enter_array(c->d, &parts) != MM_OK || mm_cbor_get_uint(c->d, &cf) != MM_OK ||
-            mm_cbor_peek(c->d, &it) != MM_OK) {
-            return dec_err(c);
-        }
-        if (parts != 2) {
-            return MM_ERR_CBOR_TYPE;
-        }
-        if (it.type == MM_CBOR_BSTR) {
-            e = bytes(c, &body);
-        } else {
-            mm_bytes raw;
-            if (mm_cbor_get_raw(c->d, &raw) != MM_OK) {
-                return dec_err(c);
-            }
-            body = json_pack("{s:o}", "cbor", ej_b64(raw));
-        }
-        e = e == MM_OK ? append(*out, json_pack("[I, o]", (json_int_t)cf, body), e) : e;
-        if (e == MM_OK && mm_cbor_exit(c->d) != MM_OK) {
-            return dec_err(c);
-        }
+    if (parts != 2) {
+        return MM_ERR_CBOR_TYPE;
     }
-    return e == MM_OK ? mm_cbor_exit(c->d) : e;
+    mm_err e = MM_OK;
+    if (it.type == MM_CBOR_BSTR) {
+        e = bytes(c, &body);
+    } else {
+        mm_bytes raw;
+        if (mm_cbor_get_raw(c->d, &raw) != MM_OK) {
+            return dec_err(c);
+        }
+        body = json_pack("{s:o}", "cbor", ej_b64(raw));
+    }
+    if (e != MM_OK) {
+        return e;
+    }
+    *out = json_pack("[I, o]", (json_int_t)cf, body);
+    if (*out == NULL) {
+        return MM_ERR_PLATFORM;
+    }
+    return mm_cbor_exit(c->d) != MM_OK ? dec_err(c) : MM_OK;
 }
+
+/* [+ [content-format, body]] */
+static mm_err formats(to_json *c, json_t **out) { return array_of(c, format, out); }
 
 static mm_err result(to_json *c, json_t **out)
 {
@@ -354,37 +384,26 @@ static mm_err result(to_json *c, json_t **out)
     return mm_cbor_exit(c->d);
 }
 
-static mm_err measres(to_json *c, json_t **out)
+/* [measurement system, [+ result]] */
+static mm_err measres_group(to_json *c, json_t **out)
 {
-    size_t n;
-    mm_err e = MM_OK;
-    if (mm_cbor_enter_array(c->d, &n) != MM_OK) {
-        return dec_err(c);
+    size_t parts;
+    json_t *sys = NULL;
+    if (mm_cbor_enter_array(c->d, &parts) != MM_OK || parts != 2 || text(c, &sys) != MM_OK) {
+        json_decref(sys);
+        return mm_cbor_dec_error(c->d, NULL) != MM_OK ? dec_err(c) : MM_ERR_CBOR_TYPE;
     }
-    *out = json_array();
-    for (size_t i = 0; i < n && e == MM_OK; i++) {
-        size_t parts;
-        size_t m;
-        json_t *sys = NULL;
-        if (mm_cbor_enter_array(c->d, &parts) != MM_OK || parts != 2 || text(c, &sys) != MM_OK ||
-            mm_cbor_enter_array(c->d, &m) != MM_OK) {
-            json_decref(sys);
-            return mm_cbor_dec_error(c->d, NULL) != MM_OK ? dec_err(c) : MM_ERR_CBOR_TYPE;
-        }
-        json_t *results = json_array();
-        for (size_t j = 0; j < m && e == MM_OK; j++) {
-            json_t *r = NULL;
-            e = result(c, &r);
-            e = append(results, r, e);
-        }
-        e = append(*out, json_pack("[o, o]", sys, results), e);
-        /* Out of the results, then out of the group. */
-        if (e == MM_OK && mm_cbor_exit(c->d) == MM_OK) {
-            e = mm_cbor_exit(c->d);
-        }
+    json_t *results = NULL;
+    mm_err e = array_of(c, result, &results);
+    if (results == NULL) {
+        json_decref(sys);
+        return e != MM_OK ? e : MM_ERR_PLATFORM;
     }
-    return e == MM_OK ? mm_cbor_exit(c->d) : e;
+    *out = json_pack("[o, o]", sys, results);
+    return e == MM_OK ? mm_cbor_exit(c->d) : e; /* out of the group */
 }
+
+static mm_err measres(to_json *c, json_t **out) { return array_of(c, measres_group, out); }
 
 /* {3: kid} as {"kid": base64url} (RFC 8747 and RFC 7800). */
 static mm_err cnf(to_json *c, json_t **out)
@@ -498,21 +517,9 @@ static mm_err claims(to_json *c, json_t **out)
             return dec_err(c);
         }
         const mm_eat_claim_info *info = NULL;
-        const char *name = num;
+        const char *name;
         size_t name_len;
-        if (k.type == MM_CBOR_TSTR) {
-            name = (const char *)k.str.ptr;
-            name_len = k.str.len;
-        } else if ((k.type == MM_CBOR_UINT || k.type == MM_CBOR_NINT) && k.arg <= INT64_MAX) {
-            int64_t label = k.type == MM_CBOR_UINT ? (int64_t)k.arg : -1 - (int64_t)k.arg;
-            info = mm_eat_claim_info_find(label);
-            if (info != NULL) {
-                name = info->name;
-                name_len = strlen(name);
-            } else {
-                name_len = (size_t)snprintf(num, sizeof num, "%" PRId64, label);
-            }
-        } else {
+        if (!key_name(&k, num, &info, &name, &name_len)) {
             return MM_ERR_CBOR_BAD_KEY;
         }
         size_t saved = 0;

@@ -30,13 +30,7 @@ static mm_err pk_verify(void *user, const mm_key *key, int32_t alg, mm_bytes dat
     if (k == NULL) {
         return MM_ERR_INVALID_ARG;
     }
-    if (alg != MM_ALG_HSS_LMS) {
-        return MM_ERR_UNSUPPORTED_ALG;
-    }
-    if (flags != 0) {
-        return MM_ERR_UNSUPPORTED;
-    }
-    return mm_lms_verify(k->hash, mm_bytes_make(k->pub, k->len), data, sig, 0);
+    return lms_key_verify(k->hash, mm_bytes_make(k->pub, k->len), alg, flags, data, sig);
 }
 
 static mm_err pk_export(void *user, const mm_key *key, unsigned flags, mm_key_parts *parts, uint8_t *buf, size_t cap)
@@ -45,17 +39,7 @@ static mm_err pk_export(void *user, const mm_key *key, unsigned flags, mm_key_pa
     if (k == NULL) {
         return MM_ERR_INVALID_ARG;
     }
-    if ((flags & MM_EXPORT_PRIVATE) != 0) {
-        return MM_ERR_KEY_USAGE;
-    }
-    if (cap < k->len) {
-        return MM_ERR_BUFFER_TOO_SMALL;
-    }
-    memcpy(buf, k->pub, k->len);
-    parts->kty = MM_KTY_HSS_LMS;
-    parts->alg = MM_ALG_HSS_LMS;
-    parts->x = mm_bytes_make(buf, k->len);
-    return MM_OK;
+    return lms_key_export(mm_bytes_make(k->pub, k->len), flags, parts, buf, cap);
 }
 
 static void pk_free(void *user, mm_key *key)

@@ -272,18 +272,16 @@ static mm_err signer_sign(void *user, const mm_key *key, int32_t alg, mm_bytes d
     if (s == NULL || signer_of(key) != s) {
         return MM_ERR_INVALID_ARG;
     }
-    if (alg != MM_ALG_HSS_LMS) {
-        return MM_ERR_UNSUPPORTED_ALG;
-    }
-    if (flags != 0) {
-        return MM_ERR_UNSUPPORTED; /* HSS-LMS signs the message itself */
+    mm_err e = lms_key_usage(alg, flags);
+    if (e != MM_OK) {
+        return e;
     }
     *len = s->st.p.sig_len;
     if (cap < s->st.p.sig_len) {
         return MM_ERR_BUFFER_TOO_SMALL; /* before anything is spent */
     }
     pthread_mutex_lock(&s->mu);
-    mm_err e = sign_locked(s, data, sig);
+    e = sign_locked(s, data, sig);
     pthread_mutex_unlock(&s->mu);
     return e;
 }
@@ -294,13 +292,7 @@ static mm_err signer_verify(void *user, const mm_key *key, int32_t alg, mm_bytes
     if (s == NULL || signer_of(key) != s) {
         return MM_ERR_INVALID_ARG;
     }
-    if (alg != MM_ALG_HSS_LMS) {
-        return MM_ERR_UNSUPPORTED_ALG;
-    }
-    if (flags != 0) {
-        return MM_ERR_UNSUPPORTED;
-    }
-    return mm_lms_verify(s->backend, pub_of(s), data, sig, 0);
+    return lms_key_verify(s->backend, pub_of(s), alg, flags, data, sig);
 }
 
 static mm_err signer_export(void *user, const mm_key *key, unsigned flags, mm_key_parts *parts, uint8_t *buf,
@@ -310,17 +302,8 @@ static mm_err signer_export(void *user, const mm_key *key, unsigned flags, mm_ke
     if (s == NULL || signer_of(key) != s) {
         return MM_ERR_INVALID_ARG;
     }
-    if ((flags & MM_EXPORT_PRIVATE) != 0) {
-        return MM_ERR_KEY_USAGE; /* the seed never leaves its file: a copy could sign twice */
-    }
-    if (cap < s->st.p.pub_len) {
-        return MM_ERR_BUFFER_TOO_SMALL;
-    }
-    memcpy(buf, s->st.pub, s->st.p.pub_len);
-    parts->kty = MM_KTY_HSS_LMS;
-    parts->alg = MM_ALG_HSS_LMS;
-    parts->x = mm_bytes_make(buf, s->st.p.pub_len);
-    return MM_OK;
+    /* The seed never leaves its file: a copy could sign twice. */
+    return lms_key_export(pub_of(s), flags, parts, buf, cap);
 }
 
 static void signer_close(ls_signer *s)

@@ -41,6 +41,12 @@ void cose_sig_structure(cose_sink *s, const char *context, mm_bytes body_protect
 size_t cose_sig_structure_len(const char *context, mm_bytes body_protected, const mm_bytes *sign_protected,
                               mm_bytes external_aad, uint64_t payload_len);
 
+/* The first checks of a layer to verify: the options complete, alg present,
+ * crit understood (in outer too when not NULL), alg protected unless the key
+ * is pinned to it (mm_key_allows() with needs_private). *alg gets the alg. */
+mm_err cose_layer_precheck(const mm_cose_headers *layer, const mm_cose_headers *outer, const mm_cose_verify_opts *o,
+                           bool needs_private, int32_t *alg);
+
 /* The checks every signature layer makes before any crypto: alg present and
  * protected (or pinned by the key), crit understood, the algorithm known,
  * the key fitting it, the signature's length and (ECDSA) range. On success
@@ -83,14 +89,49 @@ mm_err cose_write_protected(mm_cbor_enc *enc, int32_t alg, mm_bytes kid, unsigne
 mm_err cose_write_unprotected(mm_cbor_enc *enc, int32_t alg, mm_bytes kid, unsigned flags, const mm_cose_param *params,
                               size_t n, bool keep_open);
 
+/* The bit of a CBOR item type in a set of types (cose_read_raw_of()). */
+#define COSE_TYPE(t)  (1u << (unsigned)(t))
+#define COSE_ANY_TYPE (~0u)
+
+/* A map value kept encoded (an mm_bytes stored at dst) when its type is in
+ * the set `types` (COSE_TYPE() bits), MM_ERR_CBOR_TYPE otherwise. */
+mm_err cose_read_raw_of(mm_cbor_dec *dec, void *dst, unsigned types);
+
+/* Both buckets, protected then unprotected, from the same parameters. */
+mm_err cose_write_buckets(mm_cbor_enc *enc, int32_t alg, mm_bytes kid, unsigned flags, const mm_cose_param *params,
+                          size_t n, bool keep_open, mm_bytes *prot);
+
 /* Opens a message: the optional tag and the array head. */
 void cose_open_message(mm_cbor_enc *enc, uint64_t tag, unsigned flags, size_t fields);
+
+/* Opens a one-layer message (COSE_Sign1, COSE_Mac0) of four fields: the
+ * optional tag, the array head, and both buckets from opts with alg. */
+mm_err cose_open_single(mm_cbor_enc *enc, uint64_t tag, const mm_cose_create_opts *opts, int32_t alg, mm_bytes *prot);
+
+/* Writes a payload field: nil when flags has MM_COSE_DETACHED, else a bstr. */
+void cose_put_payload(mm_cbor_enc *enc, unsigned flags, mm_bytes payload);
 
 /* Reads the optional tag and the array of a message with `fields` items. */
 mm_err cose_enter_message(mm_cbor_dec *dec, uint64_t tag, bool *tagged, size_t fields);
 
 /* Reads a payload or ciphertext field: bstr, or nil (detached). */
 mm_err cose_get_bstr_or_nil(mm_cbor_dec *dec, mm_bytes *v, bool *nil);
+
+/* Starts decoding msg into dec (UTF-8 checked) and reads what every message
+ * begins with: the optional tag, the array of `fields` items, the header
+ * buckets, and the payload or ciphertext (bstr, or nil when detached).
+ * Failures stay in the decoder for cose_finish_message(). */
+mm_err cose_enter_body(mm_cbor_dec *dec, mm_bytes msg, uint64_t tag, size_t fields, bool *tagged, mm_cose_headers *hdr,
+                       mm_bytes *body, bool *detached);
+
+/* Decodes a one-layer message (COSE_Sign1, COSE_Mac0): [protected,
+ * unprotected, payload or nil, then the bstr *last (signature or tag)]. */
+mm_err cose_decode_single(mm_bytes msg, uint64_t tag, bool *tagged, mm_cose_headers *hdr, mm_bytes *payload,
+                          bool *detached, mm_bytes *last, size_t *err_off);
+
+/* The payload to verify: the attached one, or the caller's for a detached
+ * message (and never both, so the caller cannot be misled). */
+mm_err cose_payload_of(bool detached, mm_bytes attached, const mm_cose_verify_opts *o, mm_bytes *payload);
 
 /* Marks a decoder call whose outcome is read later from the decoder's
  * sticky error (by cose_finish_message). */

@@ -37,16 +37,7 @@ mm_err mm_cwt_read_date(mm_cbor_dec *dec, void *dst, void *user)
 static mm_err read_map_raw(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)user;
-    mm_cbor_item it;
-    if (mm_cbor_peek(dec, &it) == MM_OK && it.type != MM_CBOR_MAP) {
-        return mm_cbor_dec_fail(dec, MM_ERR_CBOR_TYPE, it.offset);
-    }
-    mm_bytes raw;
-    if (mm_cbor_get_raw(dec, &raw) != MM_OK) {
-        return mm_cbor_dec_error(dec, NULL);
-    }
-    memcpy(dst, &raw, sizeof raw);
-    return MM_OK;
+    return cose_read_raw_of(dec, dst, COSE_TYPE(MM_CBOR_MAP));
 }
 
 mm_err mm_cwt_skip_claim(mm_cbor_dec *dec, const mm_cbor_item *key, void *user)

@@ -43,30 +43,16 @@ static mm_err enc_structure(bool encrypt0, mm_bytes protected_bytes, mm_bytes aa
     return MM_OK;
 }
 
-static mm_err decode_common(mm_cbor_dec *d, mm_cose_encrypt *out, uint64_t tag, size_t fields)
+static mm_err decode_common(mm_cbor_dec *d, mm_bytes msg, mm_cose_encrypt *out, uint64_t tag, size_t fields)
 {
-    if (cose_enter_message(d, tag, &out->tagged, fields) != MM_OK || mm_cose_headers_decode(d, &out->hdr) != MM_OK ||
-        cose_get_bstr_or_nil(d, &out->ciphertext, &out->detached) != MM_OK) {
-        return mm_cbor_dec_error(d, NULL);
-    }
-    return MM_OK;
-}
-
-/* For decoding chains whose errors the decoder keeps (sticky). */
-static void decode_common_sticky(mm_cbor_dec *d, mm_cose_encrypt *out, uint64_t tag, size_t fields)
-{
-    if (decode_common(d, out, tag, fields) != MM_OK) {
-        return; /* recorded in d */
-    }
+    return cose_enter_body(d, msg, tag, fields, &out->tagged, &out->hdr, &out->ciphertext, &out->detached);
 }
 
 mm_err mm_cose_encrypt0_decode(mm_bytes msg, mm_cose_encrypt *out, size_t *err_off)
 {
     memset(out, 0, sizeof *out);
     mm_cbor_dec d;
-    if (mm_cbor_dec_init(&d, msg, MM_CBOR_CHECK_UTF8) == MM_OK) {
-        decode_common_sticky(&d, out, MM_COSE_TAG_ENCRYPT0, 3);
-    }
+    cose_recorded(decode_common(&d, msg, out, MM_COSE_TAG_ENCRYPT0, 3));
     return cose_finish_message(&d, err_off);
 }
 
@@ -77,8 +63,7 @@ mm_err mm_cose_encrypt_decode(mm_bytes msg, mm_cose_encrypt *out, mm_cose_recipi
     out->recipients = storage;
     mm_cbor_dec d;
     size_t n = 0;
-    if (mm_cbor_dec_init(&d, msg, MM_CBOR_CHECK_UTF8) == MM_OK &&
-        decode_common(&d, out, MM_COSE_TAG_ENCRYPT, 4) == MM_OK) {
+    if (decode_common(&d, msg, out, MM_COSE_TAG_ENCRYPT, 4) == MM_OK) {
         size_t at = mm_cbor_dec_offset(&d);
         if (mm_cbor_enter_array(&d, &n) == MM_OK) {
             if (n == 0) {
@@ -437,10 +422,7 @@ static mm_err write_integrated(mm_cbor_enc *enc, const mm_cose_encrypt_opts *o, 
         return MM_ERR_INVALID_ARG;
     }
     mm_bytes prot;
-    mm_err e = cose_write_protected(enc, o->alg, o->kid, o->flags, o->params, o->n_params, &prot);
-    if (e == MM_OK) {
-        e = cose_write_unprotected(enc, o->alg, o->kid, o->flags, o->params, o->n_params, true);
-    }
+    mm_err e = cose_write_buckets(enc, o->alg, o->kid, o->flags, o->params, o->n_params, true, &prot);
     if (e != MM_OK) {
         return e;
     }
@@ -485,10 +467,7 @@ static mm_err write_content(mm_cbor_enc *enc, const mm_cose_encrypt_opts *o, boo
     iv_enc[0] = 0x40 | AEAD_NONCE;
     memcpy(iv_enc + 1, iv, AEAD_NONCE);
     mm_bytes prot;
-    e = cose_write_protected(enc, o->alg, kid, o->flags, o->params, o->n_params, &prot);
-    if (e == MM_OK) {
-        e = cose_write_unprotected(enc, o->alg, kid, o->flags, o->params, o->n_params, true);
-    }
+    e = cose_write_buckets(enc, o->alg, kid, o->flags, o->params, o->n_params, true, &prot);
     if (e != MM_OK) {
         return e;
     }

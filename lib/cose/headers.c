@@ -27,12 +27,10 @@ static mm_err read_alg(mm_cbor_dec *dec, void *dst, void *user)
     return MM_OK;
 }
 
-/* content type: uint or text. */
-static mm_err read_content_type(mm_cbor_dec *dec, void *dst, void *user)
+mm_err cose_read_raw_of(mm_cbor_dec *dec, void *dst, unsigned types)
 {
-    (void)user;
     mm_cbor_item it;
-    if (mm_cbor_peek(dec, &it) == MM_OK && it.type != MM_CBOR_UINT && it.type != MM_CBOR_TSTR) {
+    if (mm_cbor_peek(dec, &it) == MM_OK && (types & COSE_TYPE(it.type)) == 0) {
         return mm_cbor_dec_fail(dec, MM_ERR_CBOR_TYPE, it.offset);
     }
     mm_bytes raw;
@@ -43,37 +41,29 @@ static mm_err read_content_type(mm_cbor_dec *dec, void *dst, void *user)
     return MM_OK;
 }
 
-/* A value of one of the given types, kept encoded. */
-static mm_err read_raw_of(mm_cbor_dec *dec, void *dst, mm_cbor_type a, mm_cbor_type b)
+/* content type: uint or text. */
+static mm_err read_content_type(mm_cbor_dec *dec, void *dst, void *user)
 {
-    mm_cbor_item it;
-    if (mm_cbor_peek(dec, &it) == MM_OK && it.type != a && it.type != b) {
-        return mm_cbor_dec_fail(dec, MM_ERR_CBOR_TYPE, it.offset);
-    }
-    mm_bytes raw;
-    if (mm_cbor_get_raw(dec, &raw) != MM_OK) {
-        return mm_cbor_dec_error(dec, NULL);
-    }
-    memcpy(dst, &raw, sizeof raw);
-    return MM_OK;
+    (void)user;
+    return cose_read_raw_of(dec, dst, COSE_TYPE(MM_CBOR_UINT) | COSE_TYPE(MM_CBOR_TSTR));
 }
 
 static mm_err read_array(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)user;
-    return read_raw_of(dec, dst, MM_CBOR_ARRAY, MM_CBOR_ARRAY);
+    return cose_read_raw_of(dec, dst, COSE_TYPE(MM_CBOR_ARRAY));
 }
 
 static mm_err read_map(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)user;
-    return read_raw_of(dec, dst, MM_CBOR_MAP, MM_CBOR_MAP);
+    return cose_read_raw_of(dec, dst, COSE_TYPE(MM_CBOR_MAP));
 }
 
 static mm_err read_bstr_or_array(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)user;
-    return read_raw_of(dec, dst, MM_CBOR_BSTR, MM_CBOR_ARRAY);
+    return cose_read_raw_of(dec, dst, COSE_TYPE(MM_CBOR_BSTR) | COSE_TYPE(MM_CBOR_ARRAY));
 }
 
 /* PartyU/V nonce: bstr or int (RFC 9053 section 5.2); identity and other:
@@ -81,23 +71,13 @@ static mm_err read_bstr_or_array(mm_cbor_dec *dec, void *dst, void *user)
 static mm_err read_party_nonce(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)user;
-    mm_cbor_item it;
-    if (mm_cbor_peek(dec, &it) == MM_OK && it.type != MM_CBOR_BSTR && it.type != MM_CBOR_UINT &&
-        it.type != MM_CBOR_NINT) {
-        return mm_cbor_dec_fail(dec, MM_ERR_CBOR_TYPE, it.offset);
-    }
-    mm_bytes raw;
-    if (mm_cbor_get_raw(dec, &raw) != MM_OK) {
-        return mm_cbor_dec_error(dec, NULL);
-    }
-    memcpy(dst, &raw, sizeof raw);
-    return MM_OK;
+    return cose_read_raw_of(dec, dst, COSE_TYPE(MM_CBOR_BSTR) | COSE_TYPE(MM_CBOR_UINT) | COSE_TYPE(MM_CBOR_NINT));
 }
 
 static mm_err read_party_bstr(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)user;
-    return read_raw_of(dec, dst, MM_CBOR_BSTR, MM_CBOR_BSTR);
+    return cose_read_raw_of(dec, dst, COSE_TYPE(MM_CBOR_BSTR));
 }
 
 static mm_err read_crit(mm_cbor_dec *dec, void *dst, void *user);

@@ -24,21 +24,13 @@ typedef struct key_map {
 static mm_err read_raw_value(mm_cbor_dec *dec, void *dst, void *user)
 {
     (void)user;
-    mm_bytes raw;
-    if (mm_cbor_get_raw(dec, &raw) != MM_OK) {
-        return mm_cbor_dec_error(dec, NULL);
-    }
-    memcpy(dst, &raw, sizeof raw);
-    return MM_OK;
+    return cose_read_raw_of(dec, dst, COSE_ANY_TYPE);
 }
 
 static mm_err read_key_ops(mm_cbor_dec *dec, void *dst, void *user)
 {
-    mm_cbor_item it;
-    if (mm_cbor_peek(dec, &it) == MM_OK && it.type != MM_CBOR_ARRAY) {
-        return mm_cbor_dec_fail(dec, MM_ERR_CBOR_TYPE, it.offset);
-    }
-    return read_raw_value(dec, dst, user);
+    (void)user;
+    return cose_read_raw_of(dec, dst, COSE_TYPE(MM_CBOR_ARRAY));
 }
 
 static mm_err skip_other(mm_cbor_dec *dec, const mm_cbor_item *key, void *user)

@@ -57,40 +57,16 @@ static mm_err compute_tag(const mm_crypto *c, const mm_key *key, int32_t hash, m
 mm_err mm_cose_mac0_decode(mm_bytes msg, mm_cose_mac0 *out, size_t *err_off)
 {
     memset(out, 0, sizeof *out);
-    mm_cbor_dec d;
-    mm_err e = mm_cbor_dec_init(&d, msg, MM_CBOR_CHECK_UTF8);
-    if (e == MM_OK) {
-        e = cose_enter_message(&d, MM_COSE_TAG_MAC0, &out->tagged, 4);
-    }
-    if (e == MM_OK) {
-        e = mm_cose_headers_decode(&d, &out->hdr);
-    }
-    if (e == MM_OK) {
-        e = cose_get_bstr_or_nil(&d, &out->payload, &out->detached);
-    }
-    if (e == MM_OK) {
-        cose_recorded(mm_cbor_get_bstr(&d, &out->tag));
-    }
-    /* The decoder's sticky error is what finishing reports. */
-    return cose_finish_message(&d, err_off);
+    return cose_decode_single(msg, MM_COSE_TAG_MAC0, &out->tagged, &out->hdr, &out->payload, &out->detached, &out->tag,
+                              err_off);
 }
 
 mm_err mm_cose_mac0_verify(const mm_cose_mac0 *msg, const mm_cose_verify_opts *o)
 {
-    if (o == NULL || o->key == NULL || o->crypto == NULL) {
-        return MM_ERR_INVALID_ARG;
-    }
-    const mm_cose_headers *h = &msg->hdr;
-    if ((h->present & MM_HDRBIT_ALG) == 0) {
-        return MM_ERR_MISSING_FIELD;
-    }
-    mm_err e = mm_cose_headers_check_crit(h, o->crit, o->n_crit);
+    int32_t alg;
+    mm_err e = cose_layer_precheck(&msg->hdr, NULL, o, true, &alg);
     if (e != MM_OK) {
         return e;
-    }
-    int32_t alg = (int32_t)h->alg;
-    if ((h->protected_bits & MM_HDRBIT_ALG) == 0 && (o->key->alg == 0 || !mm_key_allows(o->key, alg, true))) {
-        return MM_ERR_ALG_UNPROTECTED;
     }
     int32_t hash;
     size_t tag_len;
@@ -103,18 +79,14 @@ mm_err mm_cose_mac0_verify(const mm_cose_mac0 *msg, const mm_cose_verify_opts *o
     if (msg->tag.len != tag_len) {
         return MM_ERR_SIG_LENGTH;
     }
-    mm_bytes payload = msg->payload;
-    if (msg->detached) {
-        if (o->payload.ptr == NULL && o->payload.len == 0) {
-            return MM_ERR_MISSING_FIELD;
-        }
-        payload = o->payload;
-    } else if (o->payload.ptr != NULL) {
-        return MM_ERR_INVALID_ARG;
+    mm_bytes payload;
+    e = cose_payload_of(msg->detached, msg->payload, o, &payload);
+    if (e != MM_OK) {
+        return e;
     }
     uint8_t tag[MM_HASH_MAX];
     size_t len;
-    e = compute_tag(o->crypto, o->key, hash, h->protected_bytes, o->external_aad, payload, tag, &len);
+    e = compute_tag(o->crypto, o->key, hash, msg->hdr.protected_bytes, o->external_aad, payload, tag, &len);
     if (e == MM_OK) {
         e = len >= tag_len && mm_ct_equal(tag, msg->tag.ptr, tag_len) ? MM_OK : MM_ERR_VERIFY;
     }
@@ -140,19 +112,11 @@ mm_err mm_cose_mac0_create(const mm_cose_create_opts *opts, mm_bytes payload, mm
     mm_cbor_enc enc;
     mm_cbor_enc_init(&enc, out->ptr, out->cap);
     mm_bytes prot;
-    cose_open_message(&enc, MM_COSE_TAG_MAC0, opts->flags, 4);
-    e = cose_write_protected(&enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, &prot);
-    if (e == MM_OK) {
-        e = cose_write_unprotected(&enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, false);
-    }
+    e = cose_open_single(&enc, MM_COSE_TAG_MAC0, opts, alg, &prot);
     if (e != MM_OK) {
         return e;
     }
-    if ((opts->flags & MM_COSE_DETACHED) != 0) {
-        mm_cbor_put_null(&enc);
-    } else {
-        mm_cbor_put_bstr(&enc, payload);
-    }
+    cose_put_payload(&enc, opts->flags, payload);
     uint8_t tag[MM_HASH_MAX] = {0};
     size_t len = 0;
     if (enc.len <= enc.cap && enc.buf != NULL) {

@@ -11,10 +11,8 @@ mm_err mm_cose_sign_decode(mm_bytes msg, mm_cose_sign *out, mm_cose_signature *s
     out->signers = storage;
     mm_cbor_dec d;
     size_t n = 0;
-    if (mm_cbor_dec_init(&d, msg, MM_CBOR_CHECK_UTF8) == MM_OK &&
-        cose_enter_message(&d, MM_COSE_TAG_SIGN, &out->tagged, 4) == MM_OK &&
-        mm_cose_headers_decode(&d, &out->hdr) == MM_OK &&
-        cose_get_bstr_or_nil(&d, &out->payload, &out->detached) == MM_OK) {
+    if (cose_enter_body(&d, msg, MM_COSE_TAG_SIGN, 4, &out->tagged, &out->hdr, &out->payload, &out->detached) ==
+        MM_OK) {
         size_t at = mm_cbor_dec_offset(&d);
         if (mm_cbor_enter_array(&d, &n) == MM_OK) {
             if (n == 0) {
@@ -81,18 +79,11 @@ mm_err mm_cose_sign_create(const mm_cose_create_opts *body, const mm_cose_create
     mm_bytes body_prot;
     cose_open_message(&enc, MM_COSE_TAG_SIGN, body->flags, 4);
     /* The body has no alg of its own; its kid, if any, is the body's. */
-    mm_err e = cose_write_protected(&enc, 0, body->kid, body->flags, body->params, body->n_params, &body_prot);
-    if (e == MM_OK) {
-        e = cose_write_unprotected(&enc, 0, body->kid, body->flags, body->params, body->n_params, false);
-    }
+    mm_err e = cose_write_buckets(&enc, 0, body->kid, body->flags, body->params, body->n_params, false, &body_prot);
     if (e != MM_OK) {
         return e;
     }
-    if ((body->flags & MM_COSE_DETACHED) != 0) {
-        mm_cbor_put_null(&enc);
-    } else {
-        mm_cbor_put_bstr(&enc, payload);
-    }
+    cose_put_payload(&enc, body->flags, payload);
     mm_cbor_put_array(&enc, n);
     /* The body's protected bytes live in the output; signing needs them, so
      * past an overflow only the sizes are computed (cose_put_signature). */
@@ -101,10 +92,7 @@ mm_err mm_cose_sign_create(const mm_cose_create_opts *body, const mm_cose_create
         int32_t alg = s->alg != 0 ? s->alg : s->key->alg;
         mm_bytes sign_prot;
         mm_cbor_put_array(&enc, 3);
-        e = cose_write_protected(&enc, alg, s->kid, s->flags, s->params, s->n_params, &sign_prot);
-        if (e == MM_OK) {
-            e = cose_write_unprotected(&enc, alg, s->kid, s->flags, s->params, s->n_params, false);
-        }
+        e = cose_write_buckets(&enc, alg, s->kid, s->flags, s->params, s->n_params, false, &sign_prot);
         if (e == MM_OK) {
             mm_cose_create_opts so = *s;
             so.external_aad = body->external_aad;

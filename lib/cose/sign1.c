@@ -145,40 +145,8 @@ mm_err mm_cose_sign1_decode(mm_bytes msg, mm_cose_sign1 *out, size_t *err_off)
         return MM_OK;
     }
     memset(out, 0, sizeof *out);
-    mm_cbor_dec d;
-    mm_err e = mm_cbor_dec_init(&d, msg, MM_CBOR_CHECK_UTF8);
-    if (e == MM_OK) {
-        e = cose_enter_message(&d, MM_COSE_TAG_SIGN1, &out->tagged, 4);
-    }
-    if (e == MM_OK) {
-        e = mm_cose_headers_decode(&d, &out->hdr);
-    }
-    if (e == MM_OK) {
-        e = cose_get_bstr_or_nil(&d, &out->payload, &out->detached);
-    }
-    if (e == MM_OK) {
-        cose_recorded(mm_cbor_get_bstr(&d, &out->signature));
-    }
-    /* The decoder's sticky error is what finishing reports. */
-    return cose_finish_message(&d, err_off);
-}
-
-/* The payload to verify: the attached one, or the caller's for a detached
- * message (and never both, so the caller cannot be misled). */
-static mm_err payload_of(bool detached, mm_bytes attached, const mm_cose_verify_opts *o, mm_bytes *payload)
-{
-    if (detached) {
-        if (o->payload.ptr == NULL && o->payload.len == 0) {
-            return MM_ERR_MISSING_FIELD;
-        }
-        *payload = o->payload;
-        return MM_OK;
-    }
-    if (o->payload.ptr != NULL) {
-        return MM_ERR_INVALID_ARG;
-    }
-    *payload = attached;
-    return MM_OK;
+    return cose_decode_single(msg, MM_COSE_TAG_SIGN1, &out->tagged, &out->hdr, &out->payload, &out->detached,
+                              &out->signature, err_off);
 }
 
 mm_err mm_cose_sign1_verify(const mm_cose_sign1 *msg, const mm_cose_verify_opts *opts)
@@ -187,24 +155,13 @@ mm_err mm_cose_sign1_verify(const mm_cose_sign1 *msg, const mm_cose_verify_opts 
     mm_bytes payload;
     mm_err e = cose_sig_precheck(&msg->hdr, NULL, opts, msg->signature, &entry);
     if (e == MM_OK) {
-        e = payload_of(msg->detached, msg->payload, opts, &payload);
+        e = cose_payload_of(msg->detached, msg->payload, opts, &payload);
     }
     if (e != MM_OK) {
         return e;
     }
     return cose_sig_verify(entry, (int32_t)msg->hdr.alg, opts, context_sign1, msg->hdr.protected_bytes, NULL, payload,
                            msg->signature);
-}
-
-/* Writes the protected and unprotected buckets of a new message. */
-static mm_err write_headers(mm_cbor_enc *enc, const mm_cose_create_opts *opts, int32_t alg, mm_bytes *prot)
-{
-    cose_open_message(enc, MM_COSE_TAG_SIGN1, opts->flags, 4);
-    mm_err e = cose_write_protected(enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, prot);
-    if (e == MM_OK) {
-        e = cose_write_unprotected(enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, false);
-    }
-    return e;
 }
 
 mm_err mm_cose_sign1_create(const mm_cose_create_opts *opts, mm_bytes payload, mm_buf *out)
@@ -220,15 +177,11 @@ mm_err mm_cose_sign1_create(const mm_cose_create_opts *opts, mm_bytes payload, m
     mm_cbor_enc enc;
     mm_cbor_enc_init(&enc, out->ptr, out->cap);
     mm_bytes prot;
-    e = write_headers(&enc, opts, alg, &prot);
+    e = cose_open_single(&enc, MM_COSE_TAG_SIGN1, opts, alg, &prot);
     if (e != MM_OK) {
         return e;
     }
-    if ((opts->flags & MM_COSE_DETACHED) != 0) {
-        mm_cbor_put_null(&enc);
-    } else {
-        mm_cbor_put_bstr(&enc, payload);
-    }
+    cose_put_payload(&enc, opts->flags, payload);
     e = cose_put_signature(&enc, opts, alg, context_sign1, prot, NULL, payload);
     if (e != MM_OK) {
         return e;
@@ -250,7 +203,7 @@ mm_err mm_cose_sign1_write(mm_cbor_enc *enc, const mm_cose_create_opts *opts, mm
         return MM_ERR_INVALID_ARG;
     }
     mm_bytes prot;
-    e = write_headers(enc, opts, alg, &prot);
+    e = cose_open_single(enc, MM_COSE_TAG_SIGN1, opts, alg, &prot);
     if (e != MM_OK) {
         return e;
     }

@@ -29,8 +29,8 @@ static size_t expected_sig_len(const mm_cose_sig_alg *entry, const mm_key *key)
     return 0;
 }
 
-mm_err cose_sig_precheck(const mm_cose_headers *layer, const mm_cose_headers *outer, const mm_cose_verify_opts *o,
-                         mm_bytes sig, const mm_cose_sig_alg **entry)
+mm_err cose_layer_precheck(const mm_cose_headers *layer, const mm_cose_headers *outer, const mm_cose_verify_opts *o,
+                           bool needs_private, int32_t *alg)
 {
     if (o == NULL || o->key == NULL || o->crypto == NULL) {
         return MM_ERR_INVALID_ARG;
@@ -45,9 +45,21 @@ mm_err cose_sig_precheck(const mm_cose_headers *layer, const mm_cose_headers *ou
     if (e != MM_OK) {
         return e;
     }
-    int32_t alg = (int32_t)layer->alg;
-    if ((layer->protected_bits & MM_HDRBIT_ALG) == 0 && (o->key->alg == 0 || !mm_key_allows(o->key, alg, false))) {
+    *alg = (int32_t)layer->alg;
+    if ((layer->protected_bits & MM_HDRBIT_ALG) == 0 &&
+        (o->key->alg == 0 || !mm_key_allows(o->key, *alg, needs_private))) {
         return MM_ERR_ALG_UNPROTECTED;
+    }
+    return MM_OK;
+}
+
+mm_err cose_sig_precheck(const mm_cose_headers *layer, const mm_cose_headers *outer, const mm_cose_verify_opts *o,
+                         mm_bytes sig, const mm_cose_sig_alg **entry)
+{
+    int32_t alg;
+    mm_err e = cose_layer_precheck(layer, outer, o, false, &alg);
+    if (e != MM_OK) {
+        return e;
     }
     *entry = mm_cose_find_sig_alg(o->algs, alg);
     if (*entry == NULL) {

@@ -80,12 +80,37 @@ mm_err cose_write_unprotected(mm_cbor_enc *enc, int32_t alg, mm_bytes kid, unsig
     return enc->err;
 }
 
+mm_err cose_write_buckets(mm_cbor_enc *enc, int32_t alg, mm_bytes kid, unsigned flags, const mm_cose_param *params,
+                          size_t n, bool keep_open, mm_bytes *prot)
+{
+    mm_err e = cose_write_protected(enc, alg, kid, flags, params, n, prot);
+    if (e == MM_OK) {
+        e = cose_write_unprotected(enc, alg, kid, flags, params, n, keep_open);
+    }
+    return e;
+}
+
 void cose_open_message(mm_cbor_enc *enc, uint64_t tag, unsigned flags, size_t fields)
 {
     if ((flags & MM_COSE_UNTAGGED) == 0) {
         mm_cbor_put_tag(enc, tag);
     }
     mm_cbor_put_array(enc, fields);
+}
+
+mm_err cose_open_single(mm_cbor_enc *enc, uint64_t tag, const mm_cose_create_opts *opts, int32_t alg, mm_bytes *prot)
+{
+    cose_open_message(enc, tag, opts->flags, 4);
+    return cose_write_buckets(enc, alg, opts->kid, opts->flags, opts->params, opts->n_params, false, prot);
+}
+
+void cose_put_payload(mm_cbor_enc *enc, unsigned flags, mm_bytes payload)
+{
+    if ((flags & MM_COSE_DETACHED) != 0) {
+        mm_cbor_put_null(enc);
+    } else {
+        mm_cbor_put_bstr(enc, payload);
+    }
 }
 
 mm_err cose_enter_message(mm_cbor_dec *dec, uint64_t tag, bool *tagged, size_t fields)
@@ -114,6 +139,44 @@ mm_err cose_get_bstr_or_nil(mm_cbor_dec *dec, mm_bytes *v, bool *nil)
         return mm_cbor_get_null(dec);
     }
     return mm_cbor_get_bstr(dec, v);
+}
+
+mm_err cose_enter_body(mm_cbor_dec *dec, mm_bytes msg, uint64_t tag, size_t fields, bool *tagged, mm_cose_headers *hdr,
+                       mm_bytes *body, bool *detached)
+{
+    if (mm_cbor_dec_init(dec, msg, MM_CBOR_CHECK_UTF8) != MM_OK ||
+        cose_enter_message(dec, tag, tagged, fields) != MM_OK || mm_cose_headers_decode(dec, hdr) != MM_OK ||
+        cose_get_bstr_or_nil(dec, body, detached) != MM_OK) {
+        return mm_cbor_dec_error(dec, NULL);
+    }
+    return MM_OK;
+}
+
+mm_err cose_decode_single(mm_bytes msg, uint64_t tag, bool *tagged, mm_cose_headers *hdr, mm_bytes *payload,
+                          bool *detached, mm_bytes *last, size_t *err_off)
+{
+    mm_cbor_dec d;
+    if (cose_enter_body(&d, msg, tag, 4, tagged, hdr, payload, detached) == MM_OK) {
+        cose_recorded(mm_cbor_get_bstr(&d, last));
+    }
+    /* The decoder's sticky error is what finishing reports. */
+    return cose_finish_message(&d, err_off);
+}
+
+mm_err cose_payload_of(bool detached, mm_bytes attached, const mm_cose_verify_opts *o, mm_bytes *payload)
+{
+    if (detached) {
+        if (o->payload.ptr == NULL && o->payload.len == 0) {
+            return MM_ERR_MISSING_FIELD;
+        }
+        *payload = o->payload;
+        return MM_OK;
+    }
+    if (o->payload.ptr != NULL) {
+        return MM_ERR_INVALID_ARG;
+    }
+    *payload = attached;
+    return MM_OK;
 }
 
 mm_err cose_finish_message(mm_cbor_dec *dec, size_t *err_off)

@@ -134,4 +134,18 @@ mm_err lms_node(const lms_hash *h, const uint8_t I[MM_LMS_I_LEN], uint32_t r, co
 /* The pair of types a level uses, checked to share one hash and size. */
 mm_err lms_types(uint32_t lms_type, uint32_t ots_type, const mm_lms_type_info **lms, const mm_lms_ots_type_info **ots);
 
+/* What the ops of every HSS-LMS key (the verifier's slots here, the public
+ * keys and signers of backends/lms) do alike once the key is found. */
+
+/* Refuses what a key's sign or verify op cannot do: an alg other than
+ * HSS-LMS, and any flag (HSS-LMS signs the message itself, never a digest). */
+mm_err lms_key_usage(int32_t alg, unsigned flags);
+
+/* A key's verify op: the checks above, then sig over data with pub. */
+mm_err lms_key_verify(const mm_crypto *hash, mm_bytes pub, int32_t alg, unsigned flags, mm_bytes data, mm_bytes sig);
+
+/* A key's export op: pub as the public part, copied into buf (cap bytes);
+ * the private part is never exported. */
+mm_err lms_key_export(mm_bytes pub, unsigned flags, mm_key_parts *parts, uint8_t *buf, size_t cap);
+
 #endif /* MAMORI_LMS_INTERNAL_H */

@@ -52,23 +52,42 @@ static mm_err lv_import(void *user, const mm_key_parts *parts, unsigned flags, m
     return MM_ERR_TOO_LARGE;
 }
 
+mm_err lms_key_usage(int32_t alg, unsigned flags)
+{
+    if (alg != MM_ALG_HSS_LMS) {
+        return MM_ERR_UNSUPPORTED_ALG;
+    }
+    return flags != 0 ? MM_ERR_UNSUPPORTED : MM_OK;
+}
+
+mm_err lms_key_verify(const mm_crypto *hash, mm_bytes pub, int32_t alg, unsigned flags, mm_bytes data, mm_bytes sig)
+{
+    mm_err e = lms_key_usage(alg, flags);
+    return e != MM_OK ? e : mm_lms_verify(hash, pub, data, sig, 0);
+}
+
+mm_err lms_key_export(mm_bytes pub, unsigned flags, mm_key_parts *parts, uint8_t *buf, size_t cap)
+{
+    if ((flags & MM_EXPORT_PRIVATE) != 0) {
+        return MM_ERR_KEY_USAGE;
+    }
+    if (cap < pub.len) {
+        return MM_ERR_BUFFER_TOO_SMALL;
+    }
+    memcpy(buf, pub.ptr, pub.len);
+    parts->kty = MM_KTY_HSS_LMS;
+    parts->alg = MM_ALG_HSS_LMS;
+    parts->x = mm_bytes_make(buf, pub.len);
+    return MM_OK;
+}
+
 static mm_err lv_export(void *user, const mm_key *key, unsigned flags, mm_key_parts *parts, uint8_t *buf, size_t cap)
 {
     const mm_lms_verifier_slot *s = slot_of(user, key);
     if (s == NULL) {
         return MM_ERR_INVALID_ARG;
     }
-    if ((flags & MM_EXPORT_PRIVATE) != 0) {
-        return MM_ERR_KEY_USAGE;
-    }
-    if (cap < s->len) {
-        return MM_ERR_BUFFER_TOO_SMALL;
-    }
-    memcpy(buf, s->pub, s->len);
-    parts->kty = MM_KTY_HSS_LMS;
-    parts->alg = MM_ALG_HSS_LMS;
-    parts->x = mm_bytes_make(buf, s->len);
-    return MM_OK;
+    return lms_key_export(mm_bytes_make(s->pub, s->len), flags, parts, buf, cap);
 }
 
 static void lv_free(void *user, mm_key *key)
@@ -86,13 +105,7 @@ static mm_err lv_verify(void *user, const mm_key *key, int32_t alg, mm_bytes dat
     if (s == NULL) {
         return MM_ERR_INVALID_ARG;
     }
-    if (alg != MM_ALG_HSS_LMS) {
-        return MM_ERR_UNSUPPORTED_ALG;
-    }
-    if (flags != 0) {
-        return MM_ERR_UNSUPPORTED; /* HSS-LMS signs the message itself, never a digest */
-    }
-    return mm_lms_verify(v->hash, mm_bytes_make(s->pub, s->len), data, sig, 0);
+    return lms_key_verify(v->hash, mm_bytes_make(s->pub, s->len), alg, flags, data, sig);
 }
 
 static const mm_crypto_ops lv_ops = {

@@ -382,9 +382,13 @@ mm_err mm_eat_claims_encode(const mm_eat_claims *c, mm_buf *out)
     }
     mm_cbor_enc enc;
     mm_cbor_enc_init(&enc, out->ptr, out->ptr != NULL ? out->cap : 0);
-    mm_err e = mm_eat_claims_write(c, &enc);
+    return eat_enc_end(&enc, mm_eat_claims_write(c, &enc), out);
+}
+
+mm_err eat_enc_end(mm_cbor_enc *enc, mm_err e, mm_buf *out)
+{
     size_t len = 0;
-    mm_err f = mm_cbor_enc_finish(&enc, &len);
+    mm_err f = mm_cbor_enc_finish(enc, &len);
     out->len = len;
     return e != MM_OK ? e : f;
 }

@@ -505,11 +505,7 @@ mm_err mm_ear_encode(const mm_ear *e, mm_buf *out)
     mm_cbor_enc_init(&enc, out->ptr, out->ptr != NULL ? out->cap : 0);
     void *u;
     memcpy(&u, &e, sizeof u); /* the writer only reads */
-    mm_err err = write_ear(&enc, u);
-    size_t len = 0;
-    mm_err f = mm_cbor_enc_finish(&enc, &len);
-    out->len = len;
-    return err != MM_OK ? err : f;
+    return eat_enc_end(&enc, write_ear(&enc, u), out);
 }
 
 mm_err mm_ear_sign(const mm_ear *e, const mm_cose_create_opts *opts, unsigned flags, mm_buf *out)

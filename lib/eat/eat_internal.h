@@ -80,6 +80,10 @@ mm_err eat_open_cwt(mm_bytes token, const mm_cose_verify_opts *opts, bool verify
  * depth, storing nothing; scratch takes the values. */
 mm_err eat_check_claims(mm_bytes map, unsigned flags, unsigned depth, mm_eat_claims *scratch);
 
+/* Finishes an encoding into out (out->len: the length written, or needed):
+ * e, the writer's result, when it is an error, else finishing's. */
+mm_err eat_enc_end(mm_cbor_enc *enc, mm_err e, mm_buf *out);
+
 /* Signs a claims-set written by write(user) as a CWT (flags as
  * mm_eat_sign()); EAT and EAR tokens share it. */
 mm_err eat_sign_cwt(const mm_cose_create_opts *opts, unsigned flags, mm_cose_payload_fn write, const void *user,

@@ -18,10 +18,7 @@ mm_err mm_eat_suit_ref_encode(const mm_eat_suit_ref *ref, mm_buf *out)
     mm_cbor_put_array(&enc, 2); /* SUIT_Digest */
     mm_cbor_put_int(&enc, ref->hash_alg);
     mm_cbor_put_bstr(&enc, ref->digest);
-    size_t len = 0;
-    mm_err e = mm_cbor_enc_finish(&enc, &len);
-    out->len = len;
-    return e;
+    return eat_enc_end(&enc, MM_OK, out);
 }
 
 static mm_err read_digest(mm_cbor_dec *d, mm_eat_suit_ref *ref)
@@ -104,8 +101,5 @@ mm_err mm_eat_cnf_kid_encode(const mm_crypto *crypto, const mm_key *key, int32_t
     mm_cbor_put_map(&enc, 1);
     mm_cbor_put_uint(&enc, 3); /* kid (RFC 8747 section 3.4) */
     mm_cbor_put_bstr(&enc, mm_bytes_make(tp, tp_len));
-    size_t len = 0;
-    e = mm_cbor_enc_finish(&enc, &len);
-    out->len = len;
-    return e;
+    return eat_enc_end(&enc, MM_OK, out);
 }

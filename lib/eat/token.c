@@ -26,11 +26,7 @@ mm_err eat_sign_cwt(const mm_cose_create_opts *opts, unsigned flags, mm_cose_pay
     /* The payload writer takes a mutable user pointer; it only reads. */
     void *u;
     memcpy(&u, &user, sizeof u);
-    mm_err e = mm_cose_sign1_write(&enc, &o, write, u);
-    size_t len = 0;
-    mm_err f = mm_cbor_enc_finish(&enc, &len);
-    out->len = len;
-    return e != MM_OK ? e : f;
+    return eat_enc_end(&enc, mm_cose_sign1_write(&enc, &o, write, u), out);
 }
 
 mm_err mm_eat_sign(const mm_eat_claims *c, const mm_cose_create_opts *opts, unsigned flags, mm_buf *out)
@@ -39,6 +35,17 @@ mm_err mm_eat_sign(const mm_eat_claims *c, const mm_cose_create_opts *opts, unsi
         return MM_ERR_INVALID_ARG;
     }
     return eat_sign_cwt(opts, flags, write_claims, c, out);
+}
+
+/* Keeps what eat_open_cwt() read of the COSE message in t; e, or
+ * MM_ERR_MISSING_FIELD for a detached payload (a token carries its claims). */
+static mm_err opened(mm_eat_token *t, mm_err e, const mm_cose_headers *hdr, mm_bytes payload, bool tagged,
+                     bool detached)
+{
+    t->hdr = *hdr;
+    t->payload = payload;
+    t->cose_tagged = tagged;
+    return e == MM_OK && detached ? MM_ERR_MISSING_FIELD : e;
 }
 
 mm_err eat_open_cwt(mm_bytes token, const mm_cose_verify_opts *opts, bool verify, mm_eat_token *t)
@@ -70,26 +77,14 @@ mm_err eat_open_cwt(mm_bytes token, const mm_cose_verify_opts *opts, bool verify
         if (e == MM_OK && verify) {
             e = mm_cose_mac0_verify(&m, opts);
         }
-        t->hdr = m.hdr;
-        t->payload = m.payload;
-        t->cose_tagged = m.tagged;
-        if (e == MM_OK && m.detached) {
-            e = MM_ERR_MISSING_FIELD; /* a token carries its claims */
-        }
-    } else {
-        mm_cose_sign1 s;
-        e = mm_cose_sign1_decode(msg, &s, NULL);
-        if (e == MM_OK && verify) {
-            e = mm_cose_sign1_verify(&s, opts);
-        }
-        t->hdr = s.hdr;
-        t->payload = s.payload;
-        t->cose_tagged = s.tagged;
-        if (e == MM_OK && s.detached) {
-            e = MM_ERR_MISSING_FIELD;
-        }
+        return opened(t, e, &m.hdr, m.payload, m.tagged, m.detached);
     }
-    return e;
+    mm_cose_sign1 s;
+    e = mm_cose_sign1_decode(msg, &s, NULL);
+    if (e == MM_OK && verify) {
+        e = mm_cose_sign1_verify(&s, opts);
+    }
+    return opened(t, e, &s.hdr, s.payload, s.tagged, s.detached);
 }
 
 static mm_cose_verify_opts cose_opts(const mm_eat_verify_opts *o, const mm_key *key)

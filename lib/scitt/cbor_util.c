@@ -159,3 +159,21 @@ mm_err scitt_split(mm_bytes statement, scitt_parts *parts)
     }
     return e;
 }
+
+void scitt_open_entry(mm_cbor_enc *enc, const scitt_parts *p, mm_buf *out)
+{
+    mm_cbor_enc_init(enc, out->ptr, out->cap);
+    mm_cbor_put_tag(enc, MM_COSE_TAG_SIGN1);
+    mm_cbor_put_array(enc, 4);
+    mm_cbor_put_raw(enc, p->protected_item);
+}
+
+mm_err scitt_close_entry(mm_cbor_enc *enc, const scitt_parts *p, mm_buf *out)
+{
+    mm_cbor_put_raw(enc, p->payload_item);
+    mm_cbor_put_raw(enc, p->signature_item);
+    size_t len = 0;
+    mm_err e = mm_cbor_enc_finish(enc, &len);
+    out->len = len;
+    return e;
+}

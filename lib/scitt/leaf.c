@@ -36,17 +36,9 @@ mm_err mm_scitt_entry_encode(mm_bytes statement, mm_buf *out)
         return e;
     }
     mm_cbor_enc enc;
-    mm_cbor_enc_init(&enc, out->ptr, out->cap);
-    mm_cbor_put_tag(&enc, MM_COSE_TAG_SIGN1);
-    mm_cbor_put_array(&enc, 4);
-    mm_cbor_put_raw(&enc, p.protected_item);
+    scitt_open_entry(&enc, &p, out);
     mm_cbor_put_map(&enc, 0);
-    mm_cbor_put_raw(&enc, p.payload_item);
-    mm_cbor_put_raw(&enc, p.signature_item);
-    size_t len = 0;
-    e = mm_cbor_enc_finish(&enc, &len);
-    out->len = len;
-    return e;
+    return scitt_close_entry(&enc, &p, out);
 }
 
 mm_err mm_scitt_leaf_of_statement(const mm_crypto *c, mm_bytes statement, mm_scitt_leaf *leaf)

@@ -440,28 +440,46 @@ static bool opts_ok(const mm_scitt_receipt *r, const mm_scitt_verify_opts *o)
            r->n_proofs <= MM_SCITT_MAX_PROOFS;
 }
 
-mm_err mm_scitt_receipt_verify(const mm_scitt_receipt *r, const mm_scitt_leaf *leaf, const mm_scitt_verify_opts *o,
-                               mm_scitt_proven *proven)
+/* The root a consistency proof gives: from size1 and root1, the tree the
+ * caller trusts, to the proof's newer size. */
+static mm_err consistency_root(const mm_crypto *c, mm_bytes content, uint64_t size1,
+                               const uint8_t root1[MM_MERKLE_HASH_LEN], mm_scitt_proven *pv)
 {
-    if (!opts_ok(r, o) || leaf == NULL) {
-        return MM_ERR_INVALID_ARG;
+    rfc_proof p;
+    mm_merkle_walk w;
+    mm_err e = parse_rfc(content, &p);
+    /* The proof must start from the tree the caller trusts. */
+    if (e == MM_OK && p.a != size1) {
+        e = MM_ERR_VERIFY;
     }
-    if (r->proof_type != MM_SCITT_PROOF_INCLUSION ||
-        (r->vds != MM_SCITT_VDS_RFC9162_SHA256 && r->vds != MM_SCITT_VDS_CCF_LEDGER_SHA256)) {
-        return MM_ERR_UNSUPPORTED;
+    if (e == MM_OK) {
+        e = mm_merkle_walk_consistency(&w, c, p.a, p.b, root1);
     }
+    if (e == MM_OK) {
+        e = walk_rfc_path(&w, p.path, pv->root);
+        pv->tree_size = p.b;
+    }
+    return e;
+}
+
+/* Checks every proof of r against leaf (inclusion), or when leaf is NULL
+ * against size1 and root1 (consistency). Every proof must hold: one answer
+ * for the receipt. The signature is checked once per distinct root (all
+ * must be the same one to pass). */
+static mm_err verify_proofs(const mm_scitt_receipt *r, const mm_scitt_verify_opts *o, const mm_scitt_leaf *leaf,
+                            uint64_t size1, const uint8_t *root1, mm_scitt_proven *proven)
+{
     mm_scitt_proven pv;
     uint8_t signed_root[MM_MERKLE_HASH_LEN];
     mm_err e = MM_OK;
-    /* Every proof must hold: one answer for the receipt. The signature is
-     * checked once per distinct root (all must be the same one to pass). */
     for (size_t i = 0; i < r->n_proofs && e == MM_OK; i++) {
         mm_bytes content;
         memset(&pv, 0, sizeof pv);
         pv.vds = r->vds;
         e = proof_at(r, i, &content);
         if (e == MM_OK) {
-            e = inclusion_root(r, o->crypto, content, leaf, &pv);
+            e = leaf != NULL ? inclusion_root(r, o->crypto, content, leaf, &pv)
+                             : consistency_root(o->crypto, content, size1, root1, &pv);
         }
         if (e == MM_OK && (i == 0 || memcmp(pv.root, signed_root, MM_MERKLE_HASH_LEN) != 0)) {
             e = check_signature(r, o, pv.root);
@@ -474,6 +492,19 @@ mm_err mm_scitt_receipt_verify(const mm_scitt_receipt *r, const mm_scitt_leaf *l
     return e;
 }
 
+mm_err mm_scitt_receipt_verify(const mm_scitt_receipt *r, const mm_scitt_leaf *leaf, const mm_scitt_verify_opts *o,
+                               mm_scitt_proven *proven)
+{
+    if (!opts_ok(r, o) || leaf == NULL) {
+        return MM_ERR_INVALID_ARG;
+    }
+    if (r->proof_type != MM_SCITT_PROOF_INCLUSION ||
+        (r->vds != MM_SCITT_VDS_RFC9162_SHA256 && r->vds != MM_SCITT_VDS_CCF_LEDGER_SHA256)) {
+        return MM_ERR_UNSUPPORTED;
+    }
+    return verify_proofs(r, o, leaf, 0, NULL, proven);
+}
+
 mm_err mm_scitt_receipt_verify_consistency(const mm_scitt_receipt *r, uint64_t size1,
                                            const uint8_t root1[MM_MERKLE_HASH_LEN], const mm_scitt_verify_opts *o,
                                            mm_scitt_proven *proven)
@@ -484,37 +515,5 @@ mm_err mm_scitt_receipt_verify_consistency(const mm_scitt_receipt *r, uint64_t s
     if (r->proof_type != MM_SCITT_PROOF_CONSISTENCY || r->vds != MM_SCITT_VDS_RFC9162_SHA256) {
         return MM_ERR_UNSUPPORTED;
     }
-    mm_scitt_proven pv;
-    uint8_t signed_root[MM_MERKLE_HASH_LEN];
-    mm_err e = MM_OK;
-    for (size_t i = 0; i < r->n_proofs && e == MM_OK; i++) {
-        mm_bytes content;
-        rfc_proof p;
-        mm_merkle_walk w;
-        memset(&pv, 0, sizeof pv);
-        pv.vds = r->vds;
-        e = proof_at(r, i, &content);
-        if (e == MM_OK) {
-            e = parse_rfc(content, &p);
-        }
-        /* The proof must start from the tree the caller trusts. */
-        if (e == MM_OK && p.a != size1) {
-            e = MM_ERR_VERIFY;
-        }
-        if (e == MM_OK) {
-            e = mm_merkle_walk_consistency(&w, o->crypto, p.a, p.b, root1);
-        }
-        if (e == MM_OK) {
-            e = walk_rfc_path(&w, p.path, pv.root);
-            pv.tree_size = p.b;
-        }
-        if (e == MM_OK && (i == 0 || memcmp(pv.root, signed_root, MM_MERKLE_HASH_LEN) != 0)) {
-            e = check_signature(r, o, pv.root);
-            memcpy(signed_root, pv.root, MM_MERKLE_HASH_LEN);
-        }
-    }
-    if (e == MM_OK && proven != NULL) {
-        *proven = pv;
-    }
-    return e;
+    return verify_proofs(r, o, NULL, size1, root1, proven);
 }

@@ -40,11 +40,19 @@ static bool label_taken(int64_t label)
     return label == MM_HDR_CWT_CLAIMS || label == MM_SCITT_HDR_VDS || label == MM_SCITT_HDR_VDP;
 }
 
-/* Writes the receipt: protected alg, kid, vds 1 and CWT claims; unprotected
- * vdp; the root detached. */
-static mm_err sign_receipt(const mm_scitt_receipt_opts *o, mm_bytes vdp, const uint8_t root[MM_MERKLE_HASH_LEN],
-                           mm_buf *out)
+/* Writes the receipt of a verified proof: protected alg, kid, vds 1 and CWT
+ * claims; unprotected the vdp (encode_vdp() of type, a, b and the path); the
+ * root detached. */
+static mm_err sign_receipt(const mm_scitt_receipt_opts *o, int64_t type, uint64_t a, uint64_t b,
+                           const uint8_t (*path)[MM_MERKLE_HASH_LEN], size_t n_path,
+                           const uint8_t root[MM_MERKLE_HASH_LEN], mm_buf *out)
 {
+    uint8_t buf[VDP_MAX];
+    mm_bytes vdp;
+    mm_err ve = encode_vdp(type, a, b, path, n_path, buf, sizeof buf, &vdp);
+    if (ve != MM_OK) {
+        return ve;
+    }
     const mm_cose_create_opts *s = &o->sign;
     if (s->n_params > MAX_EXTRA_PARAMS || (s->n_params != 0 && s->params == NULL) ||
         (o->flags & ~MM_SCITT_WITH_IAT) != 0) {
@@ -103,12 +111,7 @@ mm_err mm_scitt_receipt_create_inclusion(const mm_scitt_receipt_opts *o, uint64_
     mm_bytes views[MM_MERKLE_MAX_PROOF];
     views_of(path, n, views);
     mm_err e = mm_merkle_verify_inclusion(o->sign.crypto, index, size, leaf, views, n, root);
-    uint8_t buf[VDP_MAX];
-    mm_bytes vdp;
-    if (e == MM_OK) {
-        e = encode_vdp(MM_SCITT_PROOF_INCLUSION, size, index, path, n, buf, sizeof buf, &vdp);
-    }
-    return e == MM_OK ? sign_receipt(o, vdp, root, out) : e;
+    return e == MM_OK ? sign_receipt(o, MM_SCITT_PROOF_INCLUSION, size, index, path, n, root, out) : e;
 }
 
 mm_err mm_scitt_receipt_create_consistency(const mm_scitt_receipt_opts *o, uint64_t size1, uint64_t size2,
@@ -130,10 +133,5 @@ mm_err mm_scitt_receipt_create_consistency(const mm_scitt_receipt_opts *o, uint6
     mm_bytes views[MM_MERKLE_MAX_PROOF];
     views_of(path, n, views);
     mm_err e = mm_merkle_verify_consistency(o->sign.crypto, size1, size2, root1, root2, views, n);
-    uint8_t buf[VDP_MAX];
-    mm_bytes vdp;
-    if (e == MM_OK) {
-        e = encode_vdp(MM_SCITT_PROOF_CONSISTENCY, size1, size2, path, n, buf, sizeof buf, &vdp);
-    }
-    return e == MM_OK ? sign_receipt(o, vdp, root2, out) : e;
+    return e == MM_OK ? sign_receipt(o, MM_SCITT_PROOF_CONSISTENCY, size1, size2, path, n, root2, out) : e;
 }

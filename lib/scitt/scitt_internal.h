@@ -56,6 +56,13 @@ typedef struct scitt_parts {
 /* Validates statement as a COSE_Sign1 and splits it into its parts. */
 mm_err scitt_split(mm_bytes statement, scitt_parts *parts);
 
+/* Re-encoding a statement from its parts into out: the opening writes tag
+ * 18, the array of four and the protected bucket as they were; the caller
+ * writes the unprotected map; the closing writes the payload and signature
+ * as they were and finishes (out->len: the length written, or needed). */
+void scitt_open_entry(mm_cbor_enc *enc, const scitt_parts *p, mm_buf *out);
+mm_err scitt_close_entry(mm_cbor_enc *enc, const scitt_parts *p, mm_buf *out);
+
 /* The SHA-256 of parts[0..n) joined (empty parts skipped): leaves, nodes,
  * entries and CCF's tree. */
 mm_err scitt_sha256(const mm_crypto *c, const mm_bytes *parts, size_t n, uint8_t out[MM_MERKLE_HASH_LEN]);

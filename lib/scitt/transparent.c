@@ -56,10 +56,7 @@ mm_err mm_scitt_transparent_create(mm_bytes statement, const mm_bytes *receipts,
         return MM_ERR_INVALID_ARG; /* the parameter holds one receipt at least */
     }
     mm_cbor_enc enc;
-    mm_cbor_enc_init(&enc, out->ptr, out->cap);
-    mm_cbor_put_tag(&enc, MM_COSE_TAG_SIGN1);
-    mm_cbor_put_array(&enc, 4);
-    mm_cbor_put_raw(&enc, p.protected_item);
+    scitt_open_entry(&enc, &p, out);
     /* The unprotected map: its other parameters as they were, then the
      * receipts (the map is sorted when closed). */
     mm_cbor_open_map(&enc);
@@ -96,12 +93,7 @@ mm_err mm_scitt_transparent_create(mm_bytes statement, const mm_bytes *receipts,
         return e;
     }
     mm_cbor_close(&enc, NULL);
-    mm_cbor_put_raw(&enc, p.payload_item);
-    mm_cbor_put_raw(&enc, p.signature_item);
-    size_t len = 0;
-    e = mm_cbor_enc_finish(&enc, &len);
-    out->len = len;
-    return e;
+    return scitt_close_entry(&enc, &p, out);
 }
 
 /* Whether key k may be tried for a receipt with kid (see mm_scitt_ts_key). */

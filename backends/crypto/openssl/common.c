@@ -6,6 +6,7 @@
  * lengths OpenSSL's cipher API takes.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/ec.h>
@@ -90,6 +91,39 @@ const char *mo_md_name(int32_t hash_alg)
     default:
         return NULL;
     }
+}
+
+static EVP_MD *fetched_md[3]; /* SHA-256, SHA-384, SHA-512 */
+static pthread_once_t fetched_once = PTHREAD_ONCE_INIT;
+
+static void fetch_mds(void)
+{
+    static const char *const names[3] = {"SHA256", "SHA384", "SHA512"};
+    for (size_t i = 0; i < 3; i++) {
+        fetched_md[i] = EVP_MD_fetch(NULL, names[i], NULL); /* NULL: the caller falls back */
+    }
+}
+
+const EVP_MD *mo_md_fetched(int32_t hash_alg)
+{
+    size_t i;
+    switch (hash_alg) {
+    case MM_ALG_SHA256:
+        i = 0;
+        break;
+    case MM_ALG_SHA384:
+        i = 1;
+        break;
+    case MM_ALG_SHA512:
+        i = 2;
+        break;
+    default:
+        return NULL;
+    }
+    if (pthread_once(&fetched_once, fetch_mds) != 0 || fetched_md[i] == NULL) {
+        return mo_md(hash_alg);
+    }
+    return fetched_md[i];
 }
 
 void mo_ctx_put(mm_crypto_ctx *ctx, uint32_t kind, void *obj)

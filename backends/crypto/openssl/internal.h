@@ -48,6 +48,11 @@ const EVP_MD *mo_md(int32_t hash_alg);
 /* OpenSSL's name of a COSE hash alg, or NULL. */
 const char *mo_md_name(int32_t hash_alg);
 
+/* The digest of a COSE hash alg as fetched once from the default library
+ * context (held for the process's life), or NULL: initialising a context
+ * with it skips the fetch by name OpenSSL 3 does on every call. */
+const EVP_MD *mo_md_fetched(int32_t hash_alg);
+
 /* Smallest and largest RSA modulus the backend takes: MM_SIG_MAX bounds the
  * signature, and RFC 8230 asks for at least 2048 bits. */
 #define MO_RSA_MIN_BITS 2048

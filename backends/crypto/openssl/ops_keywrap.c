@@ -42,56 +42,38 @@ static int run(const mo_symkey *kek, int enc, mm_bytes in, uint8_t *out)
     return n;
 }
 
-/* The KEK's secret; NULL with *e set if it is not an AES key. */
-static const mo_symkey *kek_of(const mm_key *kek, mm_err *e)
+/* Wraps (enc 1) or unwraps (enc 0) in into out, which gets 8 bytes more or
+ * less. An input shorter than min_len or not whole 64-bit blocks gets
+ * bad_len; a failed run wipes out and gets fail. */
+static mm_err wrap_dir(const mm_key *kek, int enc, mm_bytes in, uint8_t *out, size_t min_len, mm_err bad_len,
+                       mm_err fail)
 {
     const mo_symkey *k = mo_sym(kek);
     if (k == NULL || wrap_cipher(k->len) == NULL) {
-        *e = k == NULL ? mo_key_err(kek) : MM_ERR_KEY_USAGE;
-        return NULL;
+        return k == NULL ? mo_key_err(kek) : MM_ERR_KEY_USAGE;
     }
-    *e = MM_OK;
-    return k;
+    if (in.len < min_len || in.len % 8 != 0) {
+        return bad_len;
+    }
+    size_t out_len = enc ? in.len + 8 : in.len - 8;
+    if (in.len > INT_MAX || out_len > INT_MAX) {
+        return MM_ERR_TOO_LARGE;
+    }
+    if (run(k, enc, in, out) != (int)out_len) {
+        mm_wipe(out, out_len);
+        return fail;
+    }
+    return MM_OK;
 }
 
 mm_err mo_key_wrap(const mm_key *kek, mm_bytes in, uint8_t *out)
 {
-    mm_err e = MM_OK;
-    const mo_symkey *k = kek_of(kek, &e);
-    if (k == NULL) {
-        return e;
-    }
-    if (in.len < 16 || in.len % 8 != 0) {
-        return MM_ERR_INVALID_ARG;
-    }
-    if (in.len > INT_MAX - 8) {
-        return MM_ERR_TOO_LARGE;
-    }
-    if (run(k, 1, in, out) != (int)in.len + 8) {
-        mm_wipe(out, in.len + 8);
-        return MM_ERR_PLATFORM;
-    }
-    return MM_OK;
+    return wrap_dir(kek, 1, in, out, 16, MM_ERR_INVALID_ARG, MM_ERR_PLATFORM);
 }
 
 mm_err mo_key_unwrap(const mm_key *kek, mm_bytes in, uint8_t *out)
 {
-    mm_err e = MM_OK;
-    const mo_symkey *k = kek_of(kek, &e);
-    if (k == NULL) {
-        return e;
-    }
-    if (in.len < 24 || in.len % 8 != 0) {
-        return MM_ERR_VERIFY; /* no wrapped key has this length */
-    }
-    if (in.len > INT_MAX) {
-        return MM_ERR_TOO_LARGE;
-    }
-    /* OpenSSL fails an unwrap only on a bad integrity check once the KEK
-     * and lengths are right. */
-    if (run(k, 0, in, out) != (int)in.len - 8) {
-        mm_wipe(out, in.len - 8);
-        return MM_ERR_VERIFY;
-    }
-    return MM_OK;
+    /* No wrapped key is shorter than 24 bytes, and OpenSSL fails an unwrap
+     * only on a bad integrity check once the KEK and lengths are right. */
+    return wrap_dir(kek, 0, in, out, 24, MM_ERR_VERIFY, MM_ERR_VERIFY);
 }

@@ -120,15 +120,17 @@ static EVP_PKEY_CTX *prehashed_ctx(EVP_PKEY *pkey, const sig_alg *a, char op)
     return pctx;
 }
 
-/* A context for a message signature or verification (op: 's' or 'v'). */
+/* A context for a message signature or verification (op: 's' or 'v'). The
+ * digest is the one fetched once (mo_md_fetched()), not named: a name costs
+ * a fetch by name on every call. EdDSA takes none. */
 static EVP_MD_CTX *message_ctx(EVP_PKEY *pkey, const sig_alg *a, char op)
 {
-    const char *md = a->hash != 0 ? mo_md_name(a->hash) : NULL;
+    const EVP_MD *md = a->hash != 0 ? mo_md_fetched(a->hash) : NULL;
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
-    int ok = mctx != NULL &&
-             (op == 's' ? EVP_DigestSignInit_ex(mctx, &pctx, md, NULL, NULL, pkey, NULL)
-                        : EVP_DigestVerifyInit_ex(mctx, &pctx, md, NULL, NULL, pkey, NULL)) == 1 &&
+    int ok = mctx != NULL && (a->hash == 0 || md != NULL) &&
+             (op == 's' ? EVP_DigestSignInit(mctx, &pctx, md, NULL, pkey)
+                        : EVP_DigestVerifyInit(mctx, &pctx, md, NULL, pkey)) == 1 &&
              (a->kind != SIG_PSS || pss_setup(pctx, mo_md(a->hash)));
     if (!ok) {
         EVP_MD_CTX_free(mctx);
@@ -179,26 +181,39 @@ static mm_err verify_native(EVP_PKEY *pkey, const sig_alg *a, mm_bytes data, uns
     return r == 1 ? MM_OK : MM_ERR_VERIFY;
 }
 
-mm_err mo_sign(const mm_key *key, int32_t alg, mm_bytes data, unsigned flags, uint8_t *sig, size_t cap, size_t *len)
+/* What signing (op 's') and verifying (op 'v') check first: the algorithm
+ * known, the flags fitting it, a key of its kind (a private one to sign).
+ * *need is the signature's size in COSE's form. */
+static mm_err prepare(const mm_key *key, int32_t alg, mm_bytes data, unsigned flags, char op, const sig_alg **a,
+                      EVP_PKEY **pkey, size_t *need)
 {
-    const sig_alg *a = find(alg);
-    if (a == NULL) {
+    *a = find(alg);
+    if (*a == NULL) {
         return MM_ERR_UNSUPPORTED_ALG;
     }
-    mm_err e = check_flags(a, data, flags);
+    mm_err e = check_flags(*a, data, flags);
     if (e != MM_OK) {
         return e;
     }
-    EVP_PKEY *pkey = key_for(key, a);
-    if (pkey == NULL) {
+    *pkey = key_for(key, *a);
+    if (*pkey == NULL) {
         return mo_key_err(key);
     }
-    if ((key->flags & MM_KEY_PRIVATE) == 0) {
+    if (op == 's' && (key->flags & MM_KEY_PRIVATE) == 0) {
         return MM_ERR_KEY_USAGE;
     }
-    size_t need = sig_size(key, pkey, a);
-    if (need == 0) {
-        return MM_ERR_PLATFORM;
+    *need = sig_size(key, *pkey, *a);
+    return *need != 0 ? MM_OK : MM_ERR_PLATFORM;
+}
+
+mm_err mo_sign(const mm_key *key, int32_t alg, mm_bytes data, unsigned flags, uint8_t *sig, size_t cap, size_t *len)
+{
+    const sig_alg *a = NULL;
+    EVP_PKEY *pkey = NULL;
+    size_t need = 0;
+    mm_err e = prepare(key, alg, data, flags, 's', &a, &pkey, &need);
+    if (e != MM_OK) {
+        return e;
     }
     if (cap < need) {
         *len = need;
@@ -228,21 +243,12 @@ mm_err mo_sign(const mm_key *key, int32_t alg, mm_bytes data, unsigned flags, ui
 
 mm_err mo_verify(const mm_key *key, int32_t alg, mm_bytes data, unsigned flags, mm_bytes sig)
 {
-    const sig_alg *a = find(alg);
-    if (a == NULL) {
-        return MM_ERR_UNSUPPORTED_ALG;
-    }
-    mm_err e = check_flags(a, data, flags);
+    const sig_alg *a = NULL;
+    EVP_PKEY *pkey = NULL;
+    size_t need = 0;
+    mm_err e = prepare(key, alg, data, flags, 'v', &a, &pkey, &need);
     if (e != MM_OK) {
         return e;
-    }
-    EVP_PKEY *pkey = key_for(key, a);
-    if (pkey == NULL) {
-        return mo_key_err(key);
-    }
-    size_t need = sig_size(key, pkey, a);
-    if (need == 0) {
-        return MM_ERR_PLATFORM;
     }
     if (sig.len != need) {
         return MM_ERR_VERIFY; /* COSE signatures have one size per key */

@@ -57,27 +57,55 @@ static void ctx_end(mm_crypto_ctx *ctx)
  * Hash and HMAC.
  */
 
-/* SHAKE256 (MM_ALG_SHAKE256): COSE's 64 bytes of output. */
-static mm_err shake_update(mm_crypto_ctx *ctx, mm_bytes data)
+/* A hash (SHA-2, or SHAKE256 with COSE's 64 bytes of output) or HMAC state,
+ * moved in and out of its context whole. */
+typedef union stream_state {
+    mm_tc_sha sha;
+    mm_tc_shake shake;
+    mm_tc_hmac hmac;
+} stream_state;
+
+_Static_assert(sizeof(stream_state) <= sizeof(((mm_crypto_ctx *)0)->opaque), "stream state fits mm_crypto_ctx");
+
+/* The state of a hash (mac false) or HMAC (mac true) context. */
+static bool stream_get(const mm_crypto_ctx *ctx, bool mac, stream_state *s)
 {
-    mm_tc_shake s;
-    if (!ctx_get(ctx, KIND_SHAKE, &s, sizeof s)) {
+    bool fits = mac ? ctx->aux == KIND_HMAC : ctx->aux == KIND_HASH || ctx->aux == KIND_SHAKE;
+    return fits && ctx_get(ctx, ctx->aux, s, sizeof *s);
+}
+
+static mm_err stream_update(mm_crypto_ctx *ctx, bool mac, mm_bytes data)
+{
+    stream_state s;
+    if (!stream_get(ctx, mac, &s)) {
         return MM_ERR_STATE;
     }
-    mm_tc_shake256_update(&s, data.ptr, data.len);
-    ctx_put(ctx, KIND_SHAKE, &s, sizeof s);
+    if (ctx->aux == KIND_HMAC) {
+        mm_tc_hmac_update(&s.hmac, data.ptr, data.len);
+    } else if (ctx->aux == KIND_SHAKE) {
+        mm_tc_shake256_update(&s.shake, data.ptr, data.len);
+    } else {
+        mm_tc_sha_update(&s.sha, data.ptr, data.len);
+    }
+    ctx_put(ctx, ctx->aux, &s, sizeof s);
     mm_wipe(&s, sizeof s);
     return MM_OK;
 }
 
-static mm_err shake_final(mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len)
+static mm_err stream_final(mm_crypto_ctx *ctx, bool mac, uint8_t out[MM_HASH_MAX], size_t *len)
 {
-    mm_tc_shake s;
-    if (!ctx_get(ctx, KIND_SHAKE, &s, sizeof s)) {
+    stream_state s;
+    if (!stream_get(ctx, mac, &s)) {
         return MM_ERR_STATE;
     }
-    *len = mm_hash_len(MM_ALG_SHAKE256);
-    mm_tc_shake256_final(&s, out, *len);
+    if (ctx->aux == KIND_HMAC) {
+        *len = mm_tc_hmac_final(&s.hmac, out);
+    } else if (ctx->aux == KIND_SHAKE) {
+        *len = mm_hash_len(MM_ALG_SHAKE256);
+        mm_tc_shake256_final(&s.shake, out, *len);
+    } else {
+        *len = mm_tc_sha_final(&s.sha, out);
+    }
     ctx_end(ctx);
     return MM_OK;
 }
@@ -102,32 +130,13 @@ static mm_err tc_hash_init(void *user, mm_crypto_ctx *ctx, int32_t alg)
 static mm_err tc_hash_update(void *user, mm_crypto_ctx *ctx, mm_bytes data)
 {
     (void)user;
-    if (ctx->aux == KIND_SHAKE) {
-        return shake_update(ctx, data);
-    }
-    mm_tc_sha s;
-    if (!ctx_get(ctx, KIND_HASH, &s, sizeof s)) {
-        return MM_ERR_STATE;
-    }
-    mm_tc_sha_update(&s, data.ptr, data.len);
-    ctx_put(ctx, KIND_HASH, &s, sizeof s);
-    mm_wipe(&s, sizeof s);
-    return MM_OK;
+    return stream_update(ctx, false, data);
 }
 
 static mm_err tc_hash_final(void *user, mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len)
 {
     (void)user;
-    if (ctx->aux == KIND_SHAKE) {
-        return shake_final(ctx, out, len);
-    }
-    mm_tc_sha s;
-    if (!ctx_get(ctx, KIND_HASH, &s, sizeof s)) {
-        return MM_ERR_STATE;
-    }
-    *len = mm_tc_sha_final(&s, out);
-    ctx_end(ctx);
-    return MM_OK;
+    return stream_final(ctx, false, out, len);
 }
 
 static void tc_ctx_abort(void *user, mm_crypto_ctx *ctx)
@@ -165,26 +174,13 @@ static mm_err tc_hmac_init(void *user, mm_crypto_ctx *ctx, int32_t hash_alg, con
 static mm_err tc_hmac_update(void *user, mm_crypto_ctx *ctx, mm_bytes data)
 {
     (void)user;
-    mm_tc_hmac m;
-    if (!ctx_get(ctx, KIND_HMAC, &m, sizeof m)) {
-        return MM_ERR_STATE;
-    }
-    mm_tc_hmac_update(&m, data.ptr, data.len);
-    ctx_put(ctx, KIND_HMAC, &m, sizeof m);
-    mm_wipe(&m, sizeof m);
-    return MM_OK;
+    return stream_update(ctx, true, data);
 }
 
 static mm_err tc_hmac_final(void *user, mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len)
 {
     (void)user;
-    mm_tc_hmac m;
-    if (!ctx_get(ctx, KIND_HMAC, &m, sizeof m)) {
-        return MM_ERR_STATE;
-    }
-    *len = mm_tc_hmac_final(&m, out);
-    ctx_end(ctx);
-    return MM_OK;
+    return stream_final(ctx, true, out, len);
 }
 
 /*
