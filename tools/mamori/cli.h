@@ -340,6 +340,11 @@ void cli_lms_show_json(const mm_key *key, struct json_t *o);
 /* Reads an optional file (path NULL: an empty view and nothing to free). */
 int cli_read_optional(const char *path, uint8_t **data, size_t *len);
 
+/* a, b and c one after the other in a new string the caller frees (NULL
+ * when out of memory): a file's path from a folder or a name and an
+ * ending. */
+char *cli_concat(const char *a, const char *b, const char *c);
+
 int cmd_cbor(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_cose(int argc, char **argv);

@@ -242,6 +242,16 @@ int cli_read_optional(const char *path, uint8_t **data, size_t *len)
     return cli_read_file(path, data, len);
 }
 
+char *cli_concat(const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+    char *p = malloc(n);
+    if (p != NULL) {
+        snprintf(p, n, "%s%s%s", a, b, c);
+    }
+    return p;
+}
+
 int cli_fail_decode(const char *what, mm_err e, size_t off)
 {
     return cli_fail(CLI_DATAERR, what, "byte %zu: %s (%s)", off, mm_strerror(e), mm_errname(e));

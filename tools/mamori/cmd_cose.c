@@ -342,6 +342,29 @@ static void free_inputs(inputs *x)
     free(x->aad);
 }
 
+/* The inputs of a command that reads a message whose content, what
+ * ("payload" or "ciphertext"), is given in the file of the option of that
+ * name when, and only when, the message leaves it detached; *content gets
+ * it then (a non-NULL view even when empty: "given", not "absent"). x is
+ * for free_inputs() whatever the result. */
+static int read_detached(const char *path, const char *what, bool detached, const char *file, const char *aad,
+                         inputs *x, mm_bytes *content)
+{
+    memset(x, 0, sizeof *x);
+    *content = mm_bytes_make(NULL, 0);
+    if (detached && file == NULL) {
+        return cli_fail(CLI_USAGE, path, "the %s is detached: give it with --%s", what, what);
+    }
+    if (!detached && file != NULL) {
+        return cli_fail(CLI_USAGE, path, "the message carries its %s: --%s is for detached ones", what, what);
+    }
+    int rc = read_inputs(file, aad, x);
+    if (detached) {
+        *content = mm_bytes_make(x->payload != NULL ? x->payload : (const uint8_t *)"", x->payload_len);
+    }
+    return rc;
+}
+
 /*
  * sign and mac
  */
@@ -645,23 +668,13 @@ static int run_verify(const char *path, mm_bytes data, const cli_key *keys, size
     mm_bytes attached = type == CLI_COSE_SIGN1  ? m->sign1.payload
                         : type == CLI_COSE_MAC0 ? m->mac0.payload
                                                 : m->sign.payload;
-    if (detached && a->payload == NULL) {
-        return cli_fail(CLI_USAGE, path, "the payload is detached: give it with --payload");
-    }
-    if (!detached && a->payload != NULL) {
-        return cli_fail(CLI_USAGE, path, "the message carries its payload: --payload is for detached ones");
-    }
-    inputs x;
-    rc = read_inputs(a->payload, a->aad, &x);
     mm_cose_verify_opts o;
     memset(&o, 0, sizeof o);
+    inputs x;
+    rc = read_detached(path, "payload", detached, a->payload, a->aad, &x, &o.payload);
     o.crypto = mm_crypto_openssl();
     o.external_aad = mm_bytes_make(x.aad, x.aad_len);
     o.algs = mm_lms_cose_algs();
-    if (detached) {
-        /* A non-NULL view even for an empty payload: "given", not "absent". */
-        o.payload = mm_bytes_make(x.payload != NULL ? x.payload : (const uint8_t *)"", x.payload_len);
-    }
     mm_bytes payload = detached ? o.payload : attached;
     bool whole = false;
     for (size_t i = 0; type != CLI_COSE_MAC0 && i < (type == CLI_COSE_SIGN ? m->sign.n_signers : 1); i++) {
@@ -1031,16 +1044,10 @@ static int run_decrypt(const char *path, mm_bytes data, const cli_key *keys, siz
     if (rc != CLI_OK) {
         return rc;
     }
-    if (m->enc.detached && a->ciphertext == NULL) {
-        return cli_fail(CLI_USAGE, path, "the ciphertext is detached: give it with --ciphertext");
-    }
-    if (!m->enc.detached && a->ciphertext != NULL) {
-        return cli_fail(CLI_USAGE, path, "the message carries its ciphertext: --ciphertext is for detached ones");
-    }
-    inputs x;
-    rc = read_inputs(a->ciphertext, a->aad, &x);
     mm_cose_decrypt_opts o;
     memset(&o, 0, sizeof o);
+    inputs x;
+    rc = read_detached(path, "ciphertext", m->enc.detached, a->ciphertext, a->aad, &x, &o.ciphertext);
     o.crypto = mm_crypto_openssl();
     o.external_aad = mm_bytes_make(x.aad, x.aad_len);
     o.algs = mm_hpke_cose_algs();
@@ -1056,11 +1063,7 @@ static int run_decrypt(const char *path, mm_bytes data, const cli_key *keys, siz
         }
     }
     o.alg_opts = &hpke;
-    mm_bytes ct = m->enc.ciphertext;
-    if (m->enc.detached) {
-        o.ciphertext = mm_bytes_make(x.payload != NULL ? x.payload : (const uint8_t *)"", x.payload_len);
-        ct = o.ciphertext;
-    }
+    mm_bytes ct = m->enc.detached ? o.ciphertext : m->enc.ciphertext;
     mm_buf pt = mm_buf_make(NULL, 0);
     if (rc == CLI_OK) {
         pt = mm_buf_make(malloc(ct.len + 1), ct.len + 1);

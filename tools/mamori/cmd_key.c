@@ -247,16 +247,6 @@ static int write_files(out_file *files, size_t n, bool force)
     return CLI_OK;
 }
 
-static char *path_with(const char *name, const char *ext)
-{
-    size_t n = strlen(name) + strlen(ext) + 1;
-    char *p = malloc(n);
-    if (p != NULL) {
-        snprintf(p, n, "%s%s", name, ext);
-    }
-    return p;
-}
-
 static int gen_write(const mm_key *key, const char *name, mm_bytes kid, bool force)
 {
     out_file files[3];
@@ -265,20 +255,20 @@ static int gen_write(const mm_key *key, const char *name, mm_bytes kid, bool for
     uint8_t cose[PARTS_MAX];
     mm_err e = MM_OK;
     if (key->kty == MM_KTY_SYMMETRIC) {
-        files[n].path = path_with(name, ".key");
+        files[n].path = cli_concat(name, ".key", "");
         files[n].mode = 0600;
         e = cose_key_bytes(key, kid, MM_EXPORT_PRIVATE, cose, &files[n].len);
         files[n++].data = cose;
     } else {
-        files[0].path = path_with(name, ".key");
+        files[0].path = cli_concat(name, ".key", "");
         files[0].mode = 0600;
         e = export_alloc(mm_openssl_export_private_key, key, MM_OPENSSL_PEM, &files[0].data, &files[0].len);
-        files[1].path = path_with(name, ".pub");
+        files[1].path = cli_concat(name, ".pub", "");
         files[1].mode = 0644;
         if (e == MM_OK) {
             e = export_alloc(mm_openssl_export_public_key, key, MM_OPENSSL_PEM, &files[1].data, &files[1].len);
         }
-        files[2].path = path_with(name, ".cose");
+        files[2].path = cli_concat(name, ".cose", "");
         files[2].mode = 0644;
         if (e == MM_OK) {
             e = cose_key_bytes(key, kid, 0, cose, &files[2].len);
@@ -312,8 +302,8 @@ static int gen_write(const mm_key *key, const char *name, mm_bytes kid, bool for
  * updated by every signature); the public key goes into NAME.cose. */
 static int gen_hss(const char *const lms[3], const char *name, mm_bytes kid, bool force)
 {
-    out_file cose = {path_with(name, ".cose"), NULL, 0, 0644};
-    char *key_path = path_with(name, ".key");
+    out_file cose = {cli_concat(name, ".cose", ""), NULL, 0, 0644};
+    char *key_path = cli_concat(name, ".key", "");
     if (cose.path == NULL || key_path == NULL) {
         free(cose.path);
         free(key_path);

@@ -95,12 +95,6 @@ enum {
     OPT_TRUST,
     OPT_TRUST_ROOTS,
     OPT_FORCE,
-    OPT_CONFIG,
-    OPT_READY,
-    OPT_BATCH,
-    OPT_WAIT,
-    OPT_FULL,
-    OPT_QUICK,
 };
 
 /* Most --trust and --trust-roots options. */
@@ -215,78 +209,50 @@ static int run_serve(ts_config *cfg, const char *ready, bool quiet)
     return rc;
 }
 
+typedef struct serve_args {
+    const char *config, *listen, *ready, *batch, *wait;
+    bool full, quiet;
+} serve_args;
+
 static int ts_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, OPT_CONFIG},
-        {"listen", required_argument, NULL, OPT_LISTEN},
-        {"ready-file", required_argument, NULL, OPT_READY},
-        {"batch-size", required_argument, NULL, OPT_BATCH},
-        {"max-wait", required_argument, NULL, OPT_WAIT},
-        {"full-check", no_argument, NULL, OPT_FULL},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("config", 0, serve_args, config),    CLI_STR("listen", 0, serve_args, listen),
+        CLI_STR("ready-file", 0, serve_args, ready), CLI_STR("batch-size", 0, serve_args, batch),
+        CLI_STR("max-wait", 0, serve_args, wait),    CLI_BOOL("full-check", 0, serve_args, full),
+        CLI_BOOL("quiet", 'q', serve_args, quiet),
     };
-    const char *config = NULL, *listen = NULL, *ready = NULL, *batch = NULL, *wait = NULL;
-    bool full = false, quiet = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_CONFIG:
-            config = optarg;
-            break;
-        case OPT_LISTEN:
-            listen = optarg;
-            break;
-        case OPT_READY:
-            ready = optarg;
-            break;
-        case OPT_BATCH:
-            batch = optarg;
-            break;
-        case OPT_WAIT:
-            wait = optarg;
-            break;
-        case OPT_FULL:
-            full = true;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'h':
-            fputs(serve_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("ts serve", c, argv);
-        }
+    static const cli_opts spec = {"ts serve", serve_help, opts, sizeof opts / sizeof opts[0]};
+    serve_args a;
+    memset(&a, 0, sizeof a);
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
-    if (config == NULL || optind != argc) {
-        return cli_fail(CLI_USAGE, "ts serve", "expected --config FILE (see 'mamori ts serve --help')");
+    if (a.config == NULL || optind != argc) {
+        return cli_usage(spec.cmd, "expected --config FILE");
     }
     unsigned long n_batch = 0, n_wait = 0;
-    if ((batch != NULL && parse_uint("--batch-size", batch, TS_BATCH_MAX, &n_batch) != CLI_OK) ||
-        (wait != NULL && parse_uint("--max-wait", wait, TS_WAIT_MAX_MS, &n_wait) != CLI_OK)) {
+    if ((a.batch != NULL && parse_uint("--batch-size", a.batch, TS_BATCH_MAX, &n_batch) != CLI_OK) ||
+        (a.wait != NULL && parse_uint("--max-wait", a.wait, TS_WAIT_MAX_MS, &n_wait) != CLI_OK)) {
         return CLI_USAGE;
     }
-    if (batch != NULL && n_batch == 0) {
+    if (a.batch != NULL && n_batch == 0) {
         return cli_fail(CLI_USAGE, "--batch-size", "at least 1");
     }
     ts_config cfg;
-    int rc = load_config(config, &cfg);
+    rc = load_config(a.config, &cfg);
     if (rc != CLI_OK) {
         return rc;
     }
-    if (listen != NULL) {
+    if (a.listen != NULL) {
         free(cfg.listen);
-        cfg.listen = strdup(listen);
+        cfg.listen = strdup(a.listen);
     }
-    cfg.batch_size = batch != NULL ? (size_t)n_batch : cfg.batch_size;
-    cfg.max_wait_ms = wait != NULL ? (unsigned)n_wait : cfg.max_wait_ms;
-    cfg.check = full ? TS_CHECK_FULL : cfg.check;
-    rc = cfg.listen != NULL ? run_serve(&cfg, ready, quiet) : cli_fail(CLI_SOFTWARE, "ts serve", "out of memory");
+    cfg.batch_size = a.batch != NULL ? (size_t)n_batch : cfg.batch_size;
+    cfg.max_wait_ms = a.wait != NULL ? (unsigned)n_wait : cfg.max_wait_ms;
+    cfg.check = a.full ? TS_CHECK_FULL : cfg.check;
+    rc = cfg.listen != NULL ? run_serve(&cfg, a.ready, a.quiet) : cli_fail(CLI_SOFTWARE, spec.cmd, "out of memory");
     ts_config_free(&cfg);
     return rc;
 }
@@ -295,43 +261,33 @@ static int ts_serve(int argc, char **argv)
  * check
  */
 
+typedef struct check_args {
+    const char *config;
+    bool quick;
+} check_args;
+
 static int ts_check(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, OPT_CONFIG},
-        {"quick", no_argument, NULL, OPT_QUICK},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("config", 0, check_args, config),
+        CLI_BOOL("quick", 0, check_args, quick),
     };
-    const char *config = NULL;
-    bool quick = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_CONFIG:
-            config = optarg;
-            break;
-        case OPT_QUICK:
-            quick = true;
-            break;
-        case 'h':
-            fputs(check_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("ts check", c, argv);
-        }
+    static const cli_opts spec = {"ts check", check_help, opts, sizeof opts / sizeof opts[0]};
+    check_args a;
+    memset(&a, 0, sizeof a);
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
-    if (config == NULL || optind != argc) {
-        return cli_fail(CLI_USAGE, "ts check", "expected --config FILE (see 'mamori ts check --help')");
+    if (a.config == NULL || optind != argc) {
+        return cli_usage(spec.cmd, "expected --config FILE");
     }
     ts_config cfg;
-    int rc = load_config(config, &cfg);
+    rc = load_config(a.config, &cfg);
     if (rc != CLI_OK) {
         return rc;
     }
-    cfg.check = quick ? TS_CHECK_ROOT : TS_CHECK_FULL;
+    cfg.check = a.quick ? TS_CHECK_ROOT : TS_CHECK_FULL;
     cfg.threads = 1;
     ts_error err;
     ts_service *svc = NULL;
@@ -341,7 +297,7 @@ static int ts_check(int argc, char **argv)
         rc = exit_for(e);
     } else {
         printf("%s: intact: %llu entries, %s check against the service key\n", cfg.database,
-               (unsigned long long)ts_service_size(svc), quick ? "quick" : "full");
+               (unsigned long long)ts_service_size(svc), a.quick ? "quick" : "full");
         ts_service_close(svc);
     }
     ts_config_free(&cfg);
@@ -392,16 +348,6 @@ static int parse_trust(const char *opt, const char *value, bool roots, init_args
     t->file = file;
     t->roots = roots;
     return CLI_OK;
-}
-
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p != NULL) {
-        snprintf(p, n, "%s/%s", dir, name);
-    }
-    return p;
 }
 
 /* The configuration's trust array: one entry per issuer, in the order
@@ -480,15 +426,14 @@ static int run_init(const init_args *a)
     if (mkdir(a->dir, 0700) != 0 && errno != EEXIST) {
         return cli_fail(CLI_CANTCREAT, a->dir, "%s", strerror(errno));
     }
-    char *cfg_path = join(a->dir, "ts.json");
-    char *key_path = a->key != NULL ? realpath(a->key, NULL) : join(a->dir, "ts.key");
-    char *pub_path = join(a->dir, "ts-key.cose");
+    char *cfg_path = cli_concat(a->dir, "/", "ts.json");
+    char *key_path = a->key != NULL ? realpath(a->key, NULL) : cli_concat(a->dir, "/", "ts.key");
+    char *pub_path = cli_concat(a->dir, "/", "ts-key.cose");
     int rc = CLI_OK;
     if (cfg_path == NULL || key_path == NULL || pub_path == NULL) {
         rc = a->key != NULL && key_path == NULL ? cli_fail(CLI_NOINPUT, a->key, "%s", strerror(errno))
                                                 : cli_fail(CLI_SOFTWARE, a->dir, "out of memory");
-    }
-    if (rc == CLI_OK && !a->force && access(cfg_path, F_OK) == 0) {
+    } else if (!a->force && access(cfg_path, F_OK) == 0) {
         rc = cli_fail(CLI_CANTCREAT, cfg_path, "exists (give --force to replace it)");
     }
     if (rc == CLI_OK && a->key == NULL) {

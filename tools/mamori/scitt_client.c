@@ -72,18 +72,6 @@ static const char consistency_help[] =
     "fails), 64 usage, 65 malformed key, 66 missing file, 69 service unreachable\n"
     "or failing, 76 an answer the API does not define.\n";
 
-enum {
-    OPT_URL = 256,
-    OPT_TRANSPARENT,
-    OPT_TS_KEY,
-    OPT_TIMEOUT,
-    OPT_CA,
-    OPT_FROM,
-    OPT_TO,
-    OPT_ROOT,
-    OPT_JSON,
-};
-
 /* Most --ts-key options. */
 #define MAX_KEY_FILES 16
 
@@ -196,6 +184,29 @@ static int answer_error(const char *what, const mm_http_reply *r)
     return cli_fail(code, what, "%s (HTTP %ld)", how, r->status);
 }
 
+/* GETs the service's path, as accept, into *r; url (of URL_MAX) gets its
+ * URL. CLI_OK: an answer of 200, for the caller to free; else the error
+ * reported and nothing to free. */
+static int get(client *c, const char *path, const char *accept, char *url, mm_http_reply *r)
+{
+    api_url(c, path, url, URL_MAX);
+    int rc = call(c, "GET", url, mm_bytes_make(NULL, 0), NULL, accept, r);
+    if (rc != CLI_OK || r->status == 200) {
+        return rc;
+    }
+    rc = answer_error(url, r);
+    mm_http_reply_free(r);
+    return rc;
+}
+
+/* keys[0..n) join the keys the client checks with. */
+static void add_keys(client *c, cli_key *keys, size_t n)
+{
+    for (size_t i = 0; keys != NULL && i < n; i++) {
+        c->keys[c->n_keys++] = (mm_scitt_ts_key){&keys[i].key, mm_bytes_make(keys[i].kid, keys[i].kid_len)};
+    }
+}
+
 static int load_keys(client *c, const char *const *files, size_t n)
 {
     for (size_t f = 0; f < n; f++) {
@@ -204,34 +215,25 @@ static int load_keys(client *c, const char *const *files, size_t n)
             return rc;
         }
         c->n_files = f + 1;
-        for (size_t i = 0; c->files[f] != NULL && i < c->counts[f]; i++) {
-            cli_key *k = &c->files[f][i];
-            c->keys[c->n_keys++] = (mm_scitt_ts_key){&k->key, mm_bytes_make(k->kid, k->kid_len)};
-        }
+        add_keys(c, c->files[f], c->counts[f]);
     }
     if (n != 0) {
         return CLI_OK;
     }
     /* The keys the service publishes (SCRAPI 2.1). */
     char url[URL_MAX];
-    api_url(c, "/.well-known/scitt-keys", url, sizeof url);
     mm_http_reply r;
-    int rc = call(c, "GET", url, mm_bytes_make(NULL, 0), NULL, "application/cbor", &r);
+    int rc = get(c, "/.well-known/scitt-keys", "application/cbor", url, &r);
     if (rc != CLI_OK) {
         return rc;
     }
-    if (r.status != 200) {
-        rc = answer_error(url, &r);
-    } else {
-        c->fetched = calloc(CLI_KEYSET_MAX, sizeof *c->fetched);
-        rc = c->fetched == NULL
-                 ? cli_fail(CLI_SOFTWARE, url, "out of memory")
-                 : cli_parse_keys(url, mm_bytes_make(r.body, r.len), c->fetched, CLI_KEYSET_MAX, &c->n_fetched);
-        rc = rc == CLI_DATAERR ? CLI_PROTOCOL : rc;
-        for (size_t i = 0; rc == CLI_OK && c->fetched != NULL && i < c->n_fetched; i++) {
-            cli_key *k = &c->fetched[i];
-            c->keys[c->n_keys++] = (mm_scitt_ts_key){&k->key, mm_bytes_make(k->kid, k->kid_len)};
-        }
+    c->fetched = calloc(CLI_KEYSET_MAX, sizeof *c->fetched);
+    rc = c->fetched == NULL
+             ? cli_fail(CLI_SOFTWARE, url, "out of memory")
+             : cli_parse_keys(url, mm_bytes_make(r.body, r.len), c->fetched, CLI_KEYSET_MAX, &c->n_fetched);
+    rc = rc == CLI_DATAERR ? CLI_PROTOCOL : rc;
+    if (rc == CLI_OK) {
+        add_keys(c, c->fetched, c->n_fetched);
     }
     mm_http_reply_free(&r);
     return rc;
@@ -274,8 +276,7 @@ static double now_s(void)
 
 typedef struct register_args {
     const char *url, *out, *transparent, *ca_file, *in;
-    const char *ts_keys[MAX_KEY_FILES];
-    size_t n_ts_keys;
+    cli_list ts_keys;
     long timeout_s;
     bool quiet;
 } register_args;
@@ -344,7 +345,7 @@ static int run_register(const register_args *a, client *c, mm_bytes stmt)
         return cli_fail(CLI_DATAERR, a->in, "not a signed statement (COSE_Sign1): %s (%s)", mm_strerror(e),
                         mm_errname(e));
     }
-    int rc = load_keys(c, a->ts_keys, a->n_ts_keys);
+    int rc = load_keys(c, a->ts_keys.v, a->ts_keys.n);
     mm_http_reply r;
     memset(&r, 0, sizeof r);
     if (rc == CLI_OK) {
@@ -393,69 +394,42 @@ static int run_register(const register_args *a, client *c, mm_bytes stmt)
     return rc;
 }
 
+static int set_timeout(void *args, const char *value)
+{
+    register_args *a = args;
+    char *end = NULL;
+    a->timeout_s = strtol(value, &end, 10);
+    if (*value == '\0' || *end != '\0' || a->timeout_s < 1 || a->timeout_s > 86400) {
+        return cli_fail(CLI_USAGE, "--timeout", "expected 1 to 86400 seconds: '%s'", value);
+    }
+    return CLI_OK;
+}
+
 int scitt_register(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"url", required_argument, NULL, OPT_URL},
-        {"out", required_argument, NULL, 'o'},
-        {"transparent", required_argument, NULL, OPT_TRANSPARENT},
-        {"ts-key", required_argument, NULL, OPT_TS_KEY},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"ca-file", required_argument, NULL, OPT_CA},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("url", 0, register_args, url),
+        CLI_STR("out", 'o', register_args, out),
+        CLI_STR("transparent", 0, register_args, transparent),
+        CLI_LIST("ts-key", 0, register_args, ts_keys, MAX_KEY_FILES),
+        CLI_FN("timeout", set_timeout),
+        CLI_STR("ca-file", 0, register_args, ca_file),
+        CLI_BOOL("quiet", 'q', register_args, quiet),
     };
+    static const cli_opts spec = {"scitt register", register_help, opts, sizeof opts / sizeof opts[0]};
     register_args a;
     memset(&a, 0, sizeof a);
     a.timeout_s = 60;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
-        char *end = NULL;
-        switch (c) {
-        case OPT_URL:
-            a.url = optarg;
-            break;
-        case 'o':
-            a.out = optarg;
-            break;
-        case OPT_TRANSPARENT:
-            a.transparent = optarg;
-            break;
-        case OPT_TS_KEY:
-            if (a.n_ts_keys == MAX_KEY_FILES) {
-                return cli_fail(CLI_USAGE, "--ts-key", "given more than %d times", MAX_KEY_FILES);
-            }
-            a.ts_keys[a.n_ts_keys++] = optarg;
-            break;
-        case OPT_TIMEOUT:
-            a.timeout_s = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || a.timeout_s < 1 || a.timeout_s > 86400) {
-                return cli_fail(CLI_USAGE, "--timeout", "expected 1 to 86400 seconds: '%s'", optarg);
-            }
-            break;
-        case OPT_CA:
-            a.ca_file = optarg;
-            break;
-        case 'q':
-            a.quiet = true;
-            break;
-        case 'h':
-            fputs(register_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("scitt register", c, argv);
-        }
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (a.url == NULL || a.out == NULL || argc - optind != 1) {
-        return cli_fail(CLI_USAGE, "scitt register",
-                        "expected --url, -o and one statement file (see 'mamori scitt register --help')");
+        return cli_usage(spec.cmd, "expected --url, -o and one statement file");
     }
     a.in = argv[optind];
     client cl;
-    int rc = client_init(&cl, a.url, a.ca_file);
+    rc = client_init(&cl, a.url, a.ca_file);
     uint8_t *data = NULL;
     size_t len = 0;
     if (rc == CLI_OK) {
@@ -485,16 +459,10 @@ static int fetch_head(client *c, const char *which, head *h)
     char path[64];
     char url[URL_MAX];
     snprintf(path, sizeof path, "/tree-heads/%s", which);
-    api_url(c, path, url, sizeof url);
     mm_http_reply r;
-    int rc = call(c, "GET", url, mm_bytes_make(NULL, 0), NULL, "application/cose", &r);
+    int rc = get(c, path, "application/cose", url, &r);
     if (rc != CLI_OK) {
-        return rc;
-    }
-    if (r.status != 200) {
-        rc = answer_error(url, &r);
-        mm_http_reply_free(&r);
-        return rc == CLI_CHECK_FAILED ? CLI_USAGE : rc;
+        return rc == CLI_CHECK_FAILED ? CLI_USAGE : rc; /* no such tree size */
     }
     /* The size served is in the Location (/tree-heads/{size}). */
     const char *at = strrchr(r.location, '/');
@@ -546,15 +514,9 @@ static int check_consistency(client *c, const head *older, const head *newer)
     char url[URL_MAX];
     snprintf(path, sizeof path, "/consistency/%llu/%llu", (unsigned long long)older->size,
              (unsigned long long)newer->size);
-    api_url(c, path, url, sizeof url);
     mm_http_reply r;
-    int rc = call(c, "GET", url, mm_bytes_make(NULL, 0), NULL, "application/cose", &r);
+    int rc = get(c, path, "application/cose", url, &r);
     if (rc != CLI_OK) {
-        return rc;
-    }
-    if (r.status != 200) {
-        rc = answer_error(url, &r);
-        mm_http_reply_free(&r);
         return rc;
     }
     mm_scitt_receipt rec;
@@ -588,8 +550,7 @@ static int check_consistency(client *c, const head *older, const head *newer)
 
 typedef struct consistency_args {
     const char *url, *from, *to, *root, *ca_file;
-    const char *ts_keys[MAX_KEY_FILES];
-    size_t n_ts_keys;
+    cli_list ts_keys;
     bool json, quiet;
 } consistency_args;
 
@@ -606,7 +567,7 @@ static int run_consistency(const consistency_args *a, client *c)
     head newer;
     memset(&older, 0, sizeof older);
     memset(&newer, 0, sizeof newer);
-    int rc = load_keys(c, a->ts_keys, a->n_ts_keys);
+    int rc = load_keys(c, a->ts_keys.v, a->ts_keys.n);
     if (rc == CLI_OK) {
         rc = fetch_head(c, a->from, &older);
     }
@@ -666,68 +627,31 @@ static bool is_size(const char *s)
 
 int scitt_consistency(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"url", required_argument, NULL, OPT_URL},
-        {"from", required_argument, NULL, OPT_FROM},
-        {"to", required_argument, NULL, OPT_TO},
-        {"root", required_argument, NULL, OPT_ROOT},
-        {"ts-key", required_argument, NULL, OPT_TS_KEY},
-        {"ca-file", required_argument, NULL, OPT_CA},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt opts[] = {
+        CLI_STR("url", 0, consistency_args, url),
+        CLI_STR("from", 0, consistency_args, from),
+        CLI_STR("to", 0, consistency_args, to),
+        CLI_STR("root", 0, consistency_args, root),
+        CLI_LIST("ts-key", 0, consistency_args, ts_keys, MAX_KEY_FILES),
+        CLI_STR("ca-file", 0, consistency_args, ca_file),
+        CLI_BOOL("json", 0, consistency_args, json),
+        CLI_BOOL("quiet", 'q', consistency_args, quiet),
     };
+    static const cli_opts spec = {"scitt consistency", consistency_help, opts, sizeof opts / sizeof opts[0]};
     consistency_args a;
     memset(&a, 0, sizeof a);
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_URL:
-            a.url = optarg;
-            break;
-        case OPT_FROM:
-            a.from = optarg;
-            break;
-        case OPT_TO:
-            a.to = optarg;
-            break;
-        case OPT_ROOT:
-            a.root = optarg;
-            break;
-        case OPT_TS_KEY:
-            if (a.n_ts_keys == MAX_KEY_FILES) {
-                return cli_fail(CLI_USAGE, "--ts-key", "given more than %d times", MAX_KEY_FILES);
-            }
-            a.ts_keys[a.n_ts_keys++] = optarg;
-            break;
-        case OPT_CA:
-            a.ca_file = optarg;
-            break;
-        case OPT_JSON:
-            a.json = true;
-            break;
-        case 'q':
-            a.quiet = true;
-            break;
-        case 'h':
-            fputs(consistency_help, stdout);
-            return CLI_OK;
-        default:
-            return cli_bad_option("scitt consistency", c, argv);
-        }
+    int rc = cli_parse_opts(&spec, &a, argc, argv);
+    if (rc != CLI_OK) {
+        return rc == CLI_HELP ? CLI_OK : rc;
     }
     if (a.url == NULL || a.from == NULL || optind != argc) {
-        return cli_fail(CLI_USAGE, "scitt consistency",
-                        "expected --url and --from (see 'mamori scitt consistency --help')");
+        return cli_usage(spec.cmd, "expected --url and --from");
     }
     if (!is_size(a.from) || (a.to != NULL && !is_size(a.to))) {
         return cli_fail(CLI_USAGE, "scitt consistency", "--from and --to are tree sizes: positive numbers");
     }
     client cl;
-    int rc = client_init(&cl, a.url, a.ca_file);
+    rc = client_init(&cl, a.url, a.ca_file);
     if (rc == CLI_OK) {
         rc = run_consistency(&a, &cl);
     }

@@ -72,6 +72,33 @@ static void edn(printer *o, mm_bytes item) { cli_out_edn(&o->out, item, 0); }
 
 static void hex(printer *o, mm_bytes b) { cli_out_hex(&o->out, b); }
 
+/* Enters the map (map) or array at d and opens it, "{" or "[", for items on
+ * lines of their own; false, the printer failed, when it is not one. */
+static bool open_block(printer *o, mm_cbor_dec *d, bool map, size_t *n)
+{
+    if ((map ? mm_cbor_enter_map(d, n) : mm_cbor_enter_array(d, n)) != MM_OK) {
+        o->out.failed = true;
+        return false;
+    }
+    put(o, map ? "{" : "[");
+    o->out.indent += 2;
+    return true;
+}
+
+/* Closes what open_block() opened with close, on a line of its own when
+ * line. */
+static void close_block(printer *o, mm_cbor_dec *d, bool line, const char *close)
+{
+    o->out.indent -= 2;
+    if (line) {
+        newline(o);
+    }
+    put(o, close);
+    if (mm_cbor_exit(d) != MM_OK) {
+        o->out.failed = true;
+    }
+}
+
 /* The UUID of 16 bytes, as text. */
 static void uuid_text(mm_bytes b, char out[37])
 {
@@ -271,17 +298,9 @@ static void show_uuid(printer *o, mm_cbor_dec *d)
 static void show_map(printer *o, mm_cbor_dec *d, int reg, int kind)
 {
     size_t n;
-    if (mm_cbor_enter_map(d, &n) != MM_OK) {
-        o->out.failed = true;
+    if (!open_block(o, d, true, &n)) {
         return;
     }
-    if (n == 0) {
-        put(o, "{}");
-        (void)!mm_cbor_exit(d);
-        return;
-    }
-    put(o, "{");
-    o->out.indent += 2;
     for (size_t i = 0; i < n && !o->out.failed; i++) {
         newline(o);
         mm_cbor_item key;
@@ -318,24 +337,16 @@ static void show_map(printer *o, mm_cbor_dec *d, int reg, int kind)
         show(o, d, vk);
         put(o, i + 1 < n ? "," : "");
     }
-    o->out.indent -= 2;
-    newline(o);
-    put(o, "}");
-    if (mm_cbor_exit(d) != MM_OK) {
-        o->out.failed = true;
-    }
+    close_block(o, d, n != 0, "}");
 }
 
 /* A command sequence: one command and its argument per line. */
 static void show_sequence(printer *o, mm_cbor_dec *d)
 {
     size_t n;
-    if (mm_cbor_enter_array(d, &n) != MM_OK) {
-        o->out.failed = true;
+    if (!open_block(o, d, false, &n)) {
         return;
     }
-    put(o, "[");
-    o->out.indent += 2;
     for (size_t i = 0; i + 1 < n && !o->out.failed; i += 2) {
         newline(o);
         int64_t id = 0;
@@ -357,24 +368,16 @@ static void show_sequence(printer *o, mm_cbor_dec *d)
         newline(o);
         show_raw(o, d);
     }
-    o->out.indent -= 2;
-    newline(o);
-    put(o, "]");
-    if (mm_cbor_exit(d) != MM_OK) {
-        o->out.failed = true;
-    }
+    close_block(o, d, true, "]");
 }
 
 /* An array of items of one kind, one per line. */
 static void show_list(printer *o, mm_cbor_dec *d, int kind, bool lines)
 {
     size_t n;
-    if (mm_cbor_enter_array(d, &n) != MM_OK) {
-        o->out.failed = true;
+    if (!open_block(o, d, false, &n)) {
         return;
     }
-    put(o, "[");
-    o->out.indent += 2;
     for (size_t i = 0; i < n && !o->out.failed; i++) {
         if (lines) {
             newline(o);
@@ -382,14 +385,7 @@ static void show_list(printer *o, mm_cbor_dec *d, int kind, bool lines)
         show(o, d, kind);
         put(o, i + 1 < n ? (lines ? "," : ", ") : "");
     }
-    o->out.indent -= 2;
-    if (lines) {
-        newline(o);
-    }
-    put(o, "]");
-    if (mm_cbor_exit(d) != MM_OK) {
-        o->out.failed = true;
-    }
+    close_block(o, d, lines, "]");
 }
 
 /* {index: map of kind} (override-multiple, dependencies) or {index: [labels]}
@@ -397,12 +393,9 @@ static void show_list(printer *o, mm_cbor_dec *d, int kind, bool lines)
 static void show_indexed(printer *o, mm_cbor_dec *d, int kind)
 {
     size_t n;
-    if (mm_cbor_enter_map(d, &n) != MM_OK) {
-        o->out.failed = true;
+    if (!open_block(o, d, true, &n)) {
         return;
     }
-    put(o, "{");
-    o->out.indent += 2;
     for (size_t i = 0; i < n && !o->out.failed; i++) {
         newline(o);
         comment(o, "component-index");
@@ -428,10 +421,7 @@ static void show_indexed(printer *o, mm_cbor_dec *d, int kind)
         }
         put(o, i + 1 < n ? "," : "");
     }
-    o->out.indent -= 2;
-    newline(o);
-    put(o, "}");
-    (void)!mm_cbor_exit(d);
+    close_block(o, d, true, "}");
 }
 
 /* COSE_Sign1 / Mac0 / Sign and the like: the structure, alg named. */
@@ -454,14 +444,11 @@ static void show_cose(printer *o, mm_cbor_dec *d)
         put(o, ")");
         return;
     }
+    static const char *const fields[] = {"protected", "unprotected", "payload", "signature"};
     size_t n;
-    if (mm_cbor_enter_array(d, &n) != MM_OK) {
-        o->out.failed = true;
+    if (!open_block(o, d, false, &n)) {
         return;
     }
-    static const char *const fields[] = {"protected", "unprotected", "payload", "signature"};
-    put(o, "[");
-    o->out.indent += 2;
     for (size_t i = 0; i < n && !o->out.failed; i++) {
         newline(o);
         comment(o, i < 4 ? fields[i] : "field");
@@ -478,10 +465,7 @@ static void show_cose(printer *o, mm_cbor_dec *d)
         }
         put(o, i + 1 < n ? "," : "");
     }
-    o->out.indent -= 2;
-    newline(o);
-    put(o, "]");
-    (void)!mm_cbor_exit(d);
+    close_block(o, d, true, "]");
 }
 
 /* A COSE header map: alg and kid named. */
@@ -638,31 +622,24 @@ static void show(printer *o, mm_cbor_dec *d, int kind)
     case K_COSE:
         show_cose(o, d);
         return;
-    case MM_SUIT_K_AUTH:
+    case MM_SUIT_K_AUTH: {
         if (it.type == MM_CBOR_BSTR) {
             show_wrapped(o, d, kind);
             return;
         }
-        {
-            size_t n;
-            if (mm_cbor_enter_array(d, &n) != MM_OK) {
-                o->out.failed = true;
-                return;
-            }
-            put(o, "[");
-            o->out.indent += 2;
-            for (size_t i = 0; i < n && !o->out.failed; i++) {
-                newline(o);
-                comment(o, i == 0 ? "digest" : "authentication-block");
-                show_wrapped(o, d, i == 0 ? MM_SUIT_K_DIGEST + 5000 : K_COSE);
-                put(o, i + 1 < n ? "," : "");
-            }
-            o->out.indent -= 2;
-            newline(o);
-            put(o, "]");
-            (void)!mm_cbor_exit(d);
+        size_t n;
+        if (!open_block(o, d, false, &n)) {
+            return;
         }
+        for (size_t i = 0; i < n && !o->out.failed; i++) {
+            newline(o);
+            comment(o, i == 0 ? "digest" : "authentication-block");
+            show_wrapped(o, d, i == 0 ? MM_SUIT_K_DIGEST + 5000 : K_COSE);
+            put(o, i + 1 < n ? "," : "");
+        }
+        close_block(o, d, true, "]");
         return;
+    }
     case MM_SUIT_K_DIGEST + 5000:
         show_digest(o, d);
         return;
@@ -694,12 +671,9 @@ static void show(printer *o, mm_cbor_dec *d, int kind)
         } else if (kind == MM_SUIT_K_TEXT && it.type == MM_CBOR_MAP) {
             /* language tag => { text key => text, component => {...} } */
             size_t n;
-            if (mm_cbor_enter_map(d, &n) != MM_OK) {
-                o->out.failed = true;
+            if (!open_block(o, d, true, &n)) {
                 return;
             }
-            put(o, "{");
-            o->out.indent += 2;
             for (size_t i = 0; i < n && !o->out.failed; i++) {
                 newline(o);
                 show_raw(o, d);
@@ -707,10 +681,7 @@ static void show(printer *o, mm_cbor_dec *d, int kind)
                 show_map(o, d, MM_SUIT_REG_TEXT, 0);
                 put(o, i + 1 < n ? "," : "");
             }
-            o->out.indent -= 2;
-            newline(o);
-            put(o, "}");
-            (void)!mm_cbor_exit(d);
+            close_block(o, d, true, "}");
         } else if (kind == MM_SUIT_K_ENCRYPTION) {
             show_cose(o, d);
         } else if (it.type == MM_CBOR_MAP && map_registry(kind) >= 0) {
