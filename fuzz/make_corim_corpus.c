@@ -15,17 +15,7 @@
 
 #include "mamori/cose.h"
 #include "mamori/crypto_test.h"
-
-static void write_file(const char *dir, const char *name, int selector, const uint8_t *p, size_t len)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/seed-%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL || fputc(selector, f) == EOF || fwrite(p, 1, len, f) != len || fclose(f) != 0) {
-        fprintf(stderr, "make_corim_corpus: cannot write %s\n", path);
-        exit(1);
-    }
-}
+#include "fuzz_seed.h"
 
 static size_t edn(const char *text, uint8_t *out, size_t cap)
 {
@@ -72,9 +62,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: make_corim_corpus DIR\n");
         return 64;
     }
+    seed_program("make_corim_corpus");
     static uint8_t buf[4096], msg[8192];
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
-        write_file(argv[1], seeds[i].name, 0, buf, edn(seeds[i].edn, buf, sizeof buf));
+        seed_write(argv[1], seeds[i].name, 0, buf, edn(seeds[i].edn, buf, sizeof buf));
     }
     /* Signed: the target's key is the first ES256 key its backend makes. */
     static mm_crypto_test t;
@@ -102,8 +93,8 @@ int main(int argc, char **argv)
         if (mm_cose_sign1_create(&co, mm_bytes_make(buf, len), &b) != MM_OK) {
             return 1;
         }
-        write_file(argv[1], n == 2 ? "signed-meta" : "signed-both", 1, msg, b.len);
-        write_file(argv[1], n == 2 ? "signed-meta-any" : "signed-both-any", 3, msg, b.len);
+        seed_write(argv[1], n == 2 ? "signed-meta" : "signed-both", 1, msg, b.len);
+        seed_write(argv[1], n == 2 ? "signed-meta-any" : "signed-both-any", 3, msg, b.len);
     }
     mm_key_free(&key);
     return 0;

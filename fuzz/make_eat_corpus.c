@@ -16,25 +16,7 @@
 #include "mamori/crypto_test.h"
 #include "mamori/ear.h"
 #include "mamori/eat.h"
-
-static void write_file(const char *dir, const char *name, int selector, const uint8_t *p, size_t len)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/seed-%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL || (selector >= 0 && fputc(selector, f) == EOF) || fwrite(p, 1, len, f) != len || fclose(f) != 0) {
-        fprintf(stderr, "make_eat_corpus: cannot write %s\n", path);
-        exit(1);
-    }
-}
-
-static void need(mm_err e, const char *what)
-{
-    if (e != MM_OK) {
-        fprintf(stderr, "make_eat_corpus: %s: %s\n", what, mm_errname(e));
-        exit(1);
-    }
-}
+#include "fuzz_seed.h"
 
 /* The selectors of fuzz_eat (its enum mode and flag bits). */
 enum { CLAIMS, TOKEN, DEB, TEEP, EAR_CLAIMS, EAR_TOKEN, SUIT_REF, NESTED };
@@ -66,7 +48,7 @@ static void edn_seeds(const char *dir)
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         char name[32];
         snprintf(name, sizeof name, "edn-%02zu", i);
-        write_file(dir, name, -1, (const uint8_t *)texts[i], strlen(texts[i]));
+        seed_write(dir, name, -1, (const uint8_t *)texts[i], strlen(texts[i]));
     }
 }
 
@@ -76,15 +58,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: make_eat_corpus EAT_DIR EDN_DIR\n");
         return 64;
     }
+    seed_program("make_eat_corpus");
     const char *dir = argv[1];
     edn_seeds(argv[2]);
     static mm_crypto_test t;
     mm_crypto_test_init(&t, 0);
     const mm_crypto *c = &t.crypto;
     mm_key es, ed, hmac;
-    need(mm_key_generate(c, MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, MM_KEY_EXTRACTABLE, &es), "es256 key");
-    need(mm_key_generate(c, MM_KTY_OKP, MM_CRV_ED25519, MM_ALG_EDDSA, 0, &ed), "ed25519 key");
-    need(mm_key_generate(c, MM_KTY_SYMMETRIC, 256, MM_ALG_HMAC256, 0, &hmac), "hmac key");
+    seed_need(mm_key_generate(c, MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, MM_KEY_EXTRACTABLE, &es), "es256 key");
+    seed_need(mm_key_generate(c, MM_KTY_OKP, MM_CRV_ED25519, MM_ALG_EDDSA, 0, &ed), "ed25519 key");
+    seed_need(mm_key_generate(c, MM_KTY_SYMMETRIC, 256, MM_ALG_HMAC256, 0, &hmac), "hmac key");
     static uint8_t buf[4096];
     static uint8_t scratch[4096];
     static uint8_t cnf[64];
@@ -100,7 +83,7 @@ int main(int argc, char **argv)
     mm_eat_claims cl;
     memset(&cl, 0, sizeof cl);
     out = mm_buf_make(cnf, sizeof cnf);
-    need(mm_eat_cnf_kid_encode(c, &es, MM_ALG_SHA256, &out), "cnf");
+    seed_need(mm_eat_cnf_kid_encode(c, &es, MM_ALG_SHA256, &out), "cnf");
     cl.cwt.cnf = mm_bytes_make(cnf, out.len);
     cl.cwt.iat = 1700000000;
     cl.cwt.iss = MM_BYTES_LIT("attester");
@@ -135,9 +118,9 @@ int main(int argc, char **argv)
                  MM_EAT_HAS_HWVERSION | MM_EAT_HAS_DBGSTAT | MM_EAT_HAS_LOCATION | MM_EAT_HAS_PROFILE |
                  MM_EAT_HAS_DLOAS | MM_EAT_HAS_MANIFESTS | MM_EAT_HAS_MEASRES | MM_EAT_HAS_INTUSE;
     out = mm_buf_make(buf, sizeof buf);
-    need(mm_eat_claims_encode(&cl, &out), "claims");
-    write_file(dir, "claims", CLAIMS, buf, out.len);
-    write_file(dir, "claims-preferred", CLAIMS | PREFERRED, buf, out.len);
+    seed_need(mm_eat_claims_encode(&cl, &out), "claims");
+    seed_write(dir, "claims", CLAIMS, buf, out.len);
+    seed_write(dir, "claims-preferred", CLAIMS | PREFERRED, buf, out.len);
 
     /* Tokens: every tag form, both keys. */
     mm_cose_create_opts o;
@@ -152,19 +135,19 @@ int main(int argc, char **argv)
             char name[32];
             o.key = key == 0 ? &es : &ed;
             out = mm_buf_make(buf, sizeof buf);
-            need(mm_eat_sign(&cl, &o, forms[f], &out), "token");
+            seed_need(mm_eat_sign(&cl, &o, forms[f], &out), "token");
             snprintf(name, sizeof name, "token-%zu-%d", f, key);
-            write_file(dir, name, TOKEN | (key == 1 ? EDDSA_KEY : 0), buf, out.len);
+            seed_write(dir, name, TOKEN | (key == 1 ? EDDSA_KEY : 0), buf, out.len);
             snprintf(name, sizeof name, "token-any-%zu-%d", f, key);
-            write_file(dir, name, TOKEN | ACCEPT_ANY | (key == 1 ? EDDSA_KEY : 0), buf, out.len);
+            seed_write(dir, name, TOKEN | ACCEPT_ANY | (key == 1 ? EDDSA_KEY : 0), buf, out.len);
         }
     }
     /* The TEEP profile's form: untagged, the thumbprint as kid. */
     o.key = &es;
     o.kid = mm_bytes_make(cnf + 4, 32);
     out = mm_buf_make(buf, sizeof buf);
-    need(mm_eat_sign(&cl, &o, MM_EAT_UNTAGGED, &out), "teep token");
-    write_file(dir, "teep", TEEP | PREFERRED, buf, out.len);
+    seed_need(mm_eat_sign(&cl, &o, MM_EAT_UNTAGGED, &out), "teep token");
+    seed_write(dir, "teep", TEEP | PREFERRED, buf, out.len);
     o.kid = MM_BYTES_LIT("k");
 
     /* A nested token inside a claims-set submodule, and a JSON one. */
@@ -175,7 +158,7 @@ int main(int argc, char **argv)
     ic.present = MM_EAT_HAS_SWNAME;
     o.key = &ed;
     mm_buf ib = mm_buf_make(inner, sizeof inner);
-    need(mm_eat_sign(&ic, &o, 0, &ib), "inner token");
+    seed_need(mm_eat_sign(&ic, &o, 0, &ib), "inner token");
     mm_eat_submod subs[3] = {
         {MM_BYTES_LIT("se"), MM_EAT_SUBMOD_TOKEN, {inner, ib.len}, 0, {NULL, 0}},
         {MM_BYTES_LIT("j"), MM_EAT_SUBMOD_JSON, MM_BYTES_LIT("[\"JWT\",\"a.b.c\"]"), 0, {NULL, 0}},
@@ -188,21 +171,21 @@ int main(int argc, char **argv)
     outer.present = MM_EAT_HAS_SUBMODS;
     o.key = &es;
     out = mm_buf_make(buf, sizeof buf);
-    need(mm_eat_sign(&outer, &o, 0, &out), "outer token");
-    write_file(dir, "nested", TOKEN, buf, out.len);
-    write_file(dir, "nested-unchecked", NESTED, buf, out.len);
+    seed_need(mm_eat_sign(&outer, &o, 0, &out), "outer token");
+    seed_write(dir, "nested", TOKEN, buf, out.len);
+    seed_write(dir, "nested-unchecked", NESTED, buf, out.len);
 
     /* A detached bundle: 602([main, {"d": claims}]) whose digest matches. */
     static const uint8_t detached[] = {0xa1, 0x19, 0x01, 0x0e, 0x61, 'd'};
     uint8_t h[MM_HASH_MAX];
     size_t hl;
-    need(mm_hash(c, MM_ALG_SHA256, mm_bytes_make(detached, sizeof detached), h, &hl), "digest");
+    seed_need(mm_hash(c, MM_ALG_SHA256, mm_bytes_make(detached, sizeof detached), h, &hl), "digest");
     subs[2].value = mm_bytes_make(h, hl);
     outer.submods = &subs[2];
     outer.n_submods = 1;
     static uint8_t main_tok[1024];
     mm_buf mb = mm_buf_make(main_tok, sizeof main_tok);
-    need(mm_eat_sign(&outer, &o, 0, &mb), "bundle main token");
+    seed_need(mm_eat_sign(&outer, &o, 0, &mb), "bundle main token");
     mm_cbor_enc enc;
     mm_cbor_enc_init(&enc, buf, sizeof buf);
     mm_cbor_put_tag(&enc, MM_EAT_TAG_DEB);
@@ -212,8 +195,8 @@ int main(int argc, char **argv)
     mm_cbor_put_cstr(&enc, "d");
     mm_cbor_put_bstr(&enc, mm_bytes_make(detached, sizeof detached));
     size_t len;
-    need(mm_cbor_enc_finish(&enc, &len), "bundle");
-    write_file(dir, "deb", DEB, buf, len);
+    seed_need(mm_cbor_enc_finish(&enc, &len), "bundle");
+    seed_write(dir, "deb", DEB, buf, len);
 
     /* An EAR and its token. */
     mm_bytes policy = MM_BYTES_LIT("https://verifier/policy");
@@ -240,16 +223,16 @@ int main(int argc, char **argv)
     ear.n_submods = 1;
     ear.present = MM_EAR_HAS_STATUS | MM_EAR_HAS_EXP;
     out = mm_buf_make(buf, sizeof buf);
-    need(mm_ear_encode(&ear, &out), "ear");
-    write_file(dir, "ear", EAR_CLAIMS, buf, out.len);
+    seed_need(mm_ear_encode(&ear, &out), "ear");
+    seed_write(dir, "ear", EAR_CLAIMS, buf, out.len);
     out = mm_buf_make(buf, sizeof buf);
-    need(mm_ear_sign(&ear, &o, 0, &out), "ear token");
-    write_file(dir, "ear-token", EAR_TOKEN, buf, out.len);
+    seed_need(mm_ear_sign(&ear, &o, 0, &out), "ear token");
+    seed_write(dir, "ear-token", EAR_TOKEN, buf, out.len);
 
     /* SUIT_References, both forms. */
-    write_file(dir, "suit-ref", SUIT_REF, suit_ref, sizeof suit_ref);
+    seed_write(dir, "suit-ref", SUIT_REF, suit_ref, sizeof suit_ref);
     static const uint8_t suit_ref_map[] = {0xa2, 0x01, 0x61, 0x78, 0x00, 0x82, 0x2f, 0x41, 0x01};
-    write_file(dir, "suit-ref-map", SUIT_REF, suit_ref_map, sizeof suit_ref_map);
+    seed_write(dir, "suit-ref-map", SUIT_REF, suit_ref_map, sizeof suit_ref_map);
 
     mm_key_free(&es);
     mm_key_free(&ed);

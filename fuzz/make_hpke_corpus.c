@@ -12,27 +12,9 @@
 #include <string.h>
 
 #include "fuzz_hpke.h"
+#include "fuzz_seed.h"
 
 static const char *dir;
-
-static void write_seed(const char *name, unsigned selector, const uint8_t *msg, size_t len)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/seed-%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL || fputc((int)selector, f) == EOF || fwrite(msg, 1, len, f) != len || fclose(f) != 0) {
-        fprintf(stderr, "make_hpke_corpus: cannot write %s\n", path);
-        exit(1);
-    }
-}
-
-static void need(mm_err e, const char *what)
-{
-    if (e != MM_OK) {
-        fprintf(stderr, "make_hpke_corpus: %s: %s\n", what, mm_errname(e));
-        exit(1);
-    }
-}
 
 /* enc || aad_len || aad || ct of one HPKE message to pk. */
 static size_t hpke_seed(const mm_crypto *c, const struct fuzz_hpke_suite *fs, const mm_key *pk, bool psk, uint8_t *buf,
@@ -47,7 +29,7 @@ static size_t hpke_seed(const mm_crypto *c, const struct fuzz_hpke_suite *fs, co
     }
     mm_hpke_ctx ctx;
     size_t enc_len = 0;
-    need(mm_hpke_setup_sender(&ctx, c, fs->suite, pk, &o, buf, &enc_len), "setup");
+    seed_need(mm_hpke_setup_sender(&ctx, c, fs->suite, pk, &o, buf, &enc_len), "setup");
     mm_bytes aad = MM_BYTES_LIT("seed aad");
     buf[enc_len] = (uint8_t)aad.len;
     memcpy(buf + enc_len + 1, aad.ptr, aad.len);
@@ -57,7 +39,7 @@ static size_t hpke_seed(const mm_crypto *c, const struct fuzz_hpke_suite *fs, co
         memset(buf + at, 0xa5, 24); /* nothing can be sealed: some bytes to open */
         ct.len = 24;
     } else {
-        need(mm_hpke_ctx_seal(&ctx, aad, MM_BYTES_LIT("the seed's plaintext"), &ct), "seal");
+        seed_need(mm_hpke_ctx_seal(&ctx, aad, MM_BYTES_LIT("the seed's plaintext"), &ct), "seal");
     }
     mm_hpke_ctx_finish(&ctx);
     return at + ct.len;
@@ -69,6 +51,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: make_hpke_corpus DIR\n");
         return 64;
     }
+    seed_program("make_hpke_corpus");
     dir = argv[1];
     static mm_crypto_test t;
     mm_crypto_test_init(&t, 0);
@@ -77,19 +60,19 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < 8; i++) {
         const struct fuzz_hpke_suite *fs = &fuzz_hpke_suites[i];
         mm_key sk, pk;
-        need(fuzz_hpke_key(c, fs->suite.kem, &sk), "key");
+        seed_need(fuzz_hpke_key(c, fs->suite.kem, &sk), "key");
         uint8_t ser[MM_HPKE_ENC_MAX];
         size_t ser_len = 0;
-        need(mm_hpke_serialize_public_key(fs->suite.kem, &sk, ser, &ser_len), "serialize");
-        need(mm_hpke_deserialize_public_key(c, fs->suite.kem, mm_bytes_make(ser, ser_len), &pk), "deserialize");
+        seed_need(mm_hpke_serialize_public_key(fs->suite.kem, &sk, ser, &ser_len), "serialize");
+        seed_need(mm_hpke_deserialize_public_key(c, fs->suite.kem, mm_bytes_make(ser, ser_len), &pk), "deserialize");
         char name[64];
         for (unsigned psk = 0; psk < 2; psk++) {
             size_t n = hpke_seed(c, fs, &pk, psk != 0, buf, sizeof buf);
             unsigned sel = i | (psk != 0 ? FUZZ_HPKE_PSK : 0);
             snprintf(name, sizeof name, "hpke-%u%s", i, psk != 0 ? "-psk" : "");
-            write_seed(name, sel, buf, n);
+            seed_write(dir, name, (int)sel, buf, n);
             snprintf(name, sizeof name, "hpke-%u%s-any", i, psk != 0 ? "-psk" : "");
-            write_seed(name, sel | FUZZ_HPKE_ANY_TAG, buf, n);
+            seed_write(dir, name, (int)(sel | FUZZ_HPKE_ANY_TAG), buf, n);
         }
         /* COSE-HPKE: Encrypt0 (Integrated) and Encrypt (Key Encryption). */
         mm_hpke_cose_opts ho;
@@ -111,9 +94,9 @@ int main(int argc, char **argv)
         o.params = &p;
         o.n_params = 1;
         mm_buf out = mm_buf_make(buf, sizeof buf);
-        need(mm_cose_encrypt0_create(&o, MM_BYTES_LIT("the seed's plaintext"), &out), "encrypt0");
+        seed_need(mm_cose_encrypt0_create(&o, MM_BYTES_LIT("the seed's plaintext"), &out), "encrypt0");
         snprintf(name, sizeof name, "cose-encrypt0-%u-psk", i);
-        write_seed(name, i | FUZZ_HPKE_COSE | FUZZ_HPKE_PSK, buf, out.len);
+        seed_write(dir, name, (int)(i | FUZZ_HPKE_COSE | FUZZ_HPKE_PSK), buf, out.len);
         mm_cose_recipient_opts r;
         memset(&r, 0, sizeof r);
         r.alg = fs->key_encryption;
@@ -129,9 +112,9 @@ int main(int argc, char **argv)
         o.params = NULL;
         o.n_params = 0;
         out = mm_buf_make(buf, sizeof buf);
-        need(mm_cose_encrypt_create(&o, MM_BYTES_LIT("the seed's plaintext"), &out), "encrypt");
+        seed_need(mm_cose_encrypt_create(&o, MM_BYTES_LIT("the seed's plaintext"), &out), "encrypt");
         snprintf(name, sizeof name, "cose-encrypt-%u-psk", i);
-        write_seed(name, i | FUZZ_HPKE_COSE | FUZZ_HPKE_ENCRYPT | FUZZ_HPKE_PSK, buf, out.len);
+        seed_write(dir, name, (int)(i | FUZZ_HPKE_COSE | FUZZ_HPKE_ENCRYPT | FUZZ_HPKE_PSK), buf, out.len);
         /* Base mode, Encrypt0, tags accepted. */
         ho.psk = mm_bytes_make(NULL, 0);
         memset(&o, 0, sizeof o);
@@ -142,9 +125,9 @@ int main(int argc, char **argv)
         o.algs = mm_hpke_cose_algs();
         o.alg_opts = &ho;
         out = mm_buf_make(buf, sizeof buf);
-        need(mm_cose_encrypt0_create(&o, MM_BYTES_LIT("the seed's plaintext"), &out), "encrypt0 base");
+        seed_need(mm_cose_encrypt0_create(&o, MM_BYTES_LIT("the seed's plaintext"), &out), "encrypt0 base");
         snprintf(name, sizeof name, "cose-encrypt0-%u-any", i);
-        write_seed(name, i | FUZZ_HPKE_COSE | FUZZ_HPKE_ANY_TAG, buf, out.len);
+        seed_write(dir, name, (int)(i | FUZZ_HPKE_COSE | FUZZ_HPKE_ANY_TAG), buf, out.len);
         mm_key_free(&sk);
         mm_key_free(&pk);
     }

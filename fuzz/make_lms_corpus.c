@@ -17,32 +17,18 @@
 #include "crypto/lms_internal.h"
 #include "mamori/crypto_test.h"
 #include "mamori/lms_signer.h"
+#include "fuzz_seed.h"
 
 static const char *dir;
 static mm_crypto_test t;
 
-static void need(mm_err e, const char *what)
-{
-    if (e != MM_OK) {
-        fprintf(stderr, "make_lms_corpus: %s: %s\n", what, mm_errname(e));
-        exit(1);
-    }
-}
-
 /* [selector] [u16 pub length] [pub] [u16 message length] [message] [sig] */
 static void write_seed(const char *name, unsigned selector, mm_bytes pub, mm_bytes msg, mm_bytes sig)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/seed-%s", dir, name);
-    FILE *f = fopen(path, "wb");
     uint8_t head[3] = {(uint8_t)selector, (uint8_t)(pub.len >> 8), (uint8_t)pub.len};
     uint8_t ml[2] = {(uint8_t)(msg.len >> 8), (uint8_t)msg.len};
-    if (f == NULL || fwrite(head, 1, 3, f) != 3 || fwrite(pub.ptr, 1, pub.len, f) != pub.len ||
-        fwrite(ml, 1, 2, f) != 2 || fwrite(msg.ptr, 1, msg.len, f) != msg.len ||
-        fwrite(sig.ptr, 1, sig.len, f) != sig.len || fclose(f) != 0) {
-        fprintf(stderr, "make_lms_corpus: cannot write %s\n", path);
-        exit(1);
-    }
+    mm_bytes parts[5] = {mm_bytes_make(head, 3), pub, mm_bytes_make(ml, 2), msg, sig};
+    seed_write_parts(dir, name, parts, 5);
 }
 
 typedef struct kcase {
@@ -58,6 +44,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: make_lms_corpus DIR\n");
         return 64;
     }
+    seed_program("make_lms_corpus");
     dir = argv[1];
     mm_crypto_test_init(&t, 0);
     static const kcase cases[] = {
@@ -93,16 +80,16 @@ int main(int argc, char **argv)
         o.threads = 1;
         uint8_t pub[MM_LMS_PUB_MAX];
         size_t pub_len = 0;
-        need(mm_lms_keygen(path, &o, pub, &pub_len), "keygen");
+        seed_need(mm_lms_keygen(path, &o, pub, &pub_len), "keygen");
         mm_lms_signer_opts so = {&t.crypto, 1, 1};
         mm_key key;
-        need(mm_lms_signer_open(path, &so, &key), "open");
+        seed_need(mm_lms_signer_open(path, &so, &key), "open");
         size_t len = 0;
-        need(mm_sign(key.crypto, &key, MM_ALG_HSS_LMS, msg, 0, sig, sizeof sig, &len), "sign");
+        seed_need(mm_sign(key.crypto, &key, MM_ALG_HSS_LMS, msg, 0, sig, sizeof sig, &len), "sign");
         mm_key_free(&key);
         mm_bytes p = mm_bytes_make(pub, pub_len);
         mm_bytes s = mm_bytes_make(sig, len);
-        need(mm_lms_verify(&t.crypto, p, msg, s, 0), "verify");
+        seed_need(mm_lms_verify(&t.crypto, p, msg, s, 0), "verify");
         char name[64];
         snprintf(name, sizeof name, "hss-%s", k->name);
         write_seed(name, 0x30, p, msg, s);
@@ -113,26 +100,26 @@ int main(int argc, char **argv)
             snprintf(name, sizeof name, "lms-%s", k->name);
             write_seed(name, 0xf1, mm_bytes_make(pub + 4, pub_len - 4), msg, mm_bytes_make(sig + 4, len - 4));
             mm_lms_info info;
-            need(mm_lms_sig_decode(p, s, 0, &info), "decode");
+            seed_need(mm_lms_sig_decode(p, s, 0, &info), "decode");
             const mm_lms_level *lv = &info.level[0];
             const mm_lms_ots_type_info *ots = mm_lms_ots_type(lv->ots_type);
             lms_hash h;
-            need(lms_hash_setup(&h, &t.crypto, ots->hash_alg, ots->n), "hash");
+            seed_need(lms_hash_setup(&h, &t.crypto, ots->hash_alg, ots->n), "hash");
             mm_lms_hash_state st;
             uint8_t digest[MM_LMS_N_MAX];
-            need(lms_h_begin(&st, &h, lv->I.ptr, lv->q, LMS_D_MESG), "digest");
-            need(lms_h_update(&st, lv->sig.ptr + 8, ots->n), "digest");
-            need(lms_h_update(&st, msg.ptr, msg.len), "digest");
-            need(lms_h_final(&st, digest), "digest");
+            seed_need(lms_h_begin(&st, &h, lv->I.ptr, lv->q, LMS_D_MESG), "digest");
+            seed_need(lms_h_update(&st, lv->sig.ptr + 8, ots->n), "digest");
+            seed_need(lms_h_update(&st, msg.ptr, msg.len), "digest");
+            seed_need(lms_h_final(&st, digest), "digest");
             uint8_t ots_pub[24 + MM_LMS_N_MAX];
             lms_put_u32(ots_pub, ots->type);
             memcpy(ots_pub + 4, lv->I.ptr, MM_LMS_I_LEN);
             lms_put_u32(ots_pub + 20, lv->q);
-            need(lms_ots_candidate(&h, ots, lv->I.ptr, lv->q, digest, lv->sig.ptr + 8 + ots->n, ots_pub + 24),
-                 "candidate");
+            seed_need(lms_ots_candidate(&h, ots, lv->I.ptr, lv->q, digest, lv->sig.ptr + 8 + ots->n, ots_pub + 24),
+                      "candidate");
             mm_bytes op = mm_bytes_make(ots_pub, 24 + (size_t)ots->n);
             mm_bytes os = mm_bytes_make(lv->sig.ptr + 4, mm_lms_ots_sig_len(ots));
-            need(mm_lms_ots_verify(&t.crypto, op, msg, os), "ots verify");
+            seed_need(mm_lms_ots_verify(&t.crypto, op, msg, os), "ots verify");
             snprintf(name, sizeof name, "ots-%s", k->name);
             write_seed(name, 0x02, op, msg, os);
         }

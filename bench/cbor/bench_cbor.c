@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "mamori/cbor.h"
+#include "bench_common.h"
 
 /* libcbor's headers are not written for our warning set. */
 #pragma GCC diagnostic push
@@ -49,11 +50,6 @@
 
 #define MEASURE_SECONDS 0.3
 #define RUNS            5
-/* Calibration doubles the pass count until one timing is long enough to trust
- * the clock; both bounds keep every loop finite. */
-#define CALIBRATE_MIN_SECONDS 0.02
-#define CALIBRATE_MAX_STEPS   40
-#define MAX_PASSES            (UINT64_C(1) << 32)
 
 #define MAX_SEGS     16
 #define MAX_DOCS     4
@@ -73,24 +69,11 @@ typedef struct doc {
     size_t nsegs;
 } doc;
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench_cbor: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(1);
-}
-
 static uint8_t *dup_bytes(mm_bytes b)
 {
     uint8_t *p = malloc(b.len != 0 ? b.len : 1);
     if (p == NULL) {
-        die("out of memory");
+        bench_die("out of memory");
     }
     if (b.len != 0) {
         memcpy(p, b.ptr, b.len);
@@ -101,7 +84,7 @@ static uint8_t *dup_bytes(mm_bytes b)
 static void add_seg(doc *d, mm_bytes content)
 {
     if (d->nsegs >= MAX_SEGS) {
-        die("%s: more than %d segments", d->name, MAX_SEGS);
+        bench_die("%s: more than %d segments", d->name, MAX_SEGS);
     }
     d->segs[d->nsegs++] = mm_bytes_make(dup_bytes(content), content.len);
 }
@@ -112,27 +95,6 @@ static void free_doc(doc *d)
         free((void *)(uintptr_t)d->segs[i].ptr);
     }
     d->nsegs = 0;
-}
-
-/* Deterministic filler for digests, keys and signatures (xorshift64*): the
- * same documents in every run. */
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-    r->s ^= r->s >> 12;
-    r->s ^= r->s << 25;
-    r->s ^= r->s >> 27;
-    return r->s * UINT64_C(0x2545F4914F6CDD1D);
-}
-
-static void rng_fill(rng *r, uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        p[i] = (uint8_t)(rng_next(r) >> 56);
-    }
 }
 
 /* An encoder that remembers what each wrapped byte string holds. Segment 0 is
@@ -157,7 +119,7 @@ static void close_wrap(builder *b)
 {
     mm_bytes content;
     if (mm_cbor_close(&b->enc, &content) != MM_OK) {
-        die("%s: encoding failed: %s", b->d->name, mm_strerror(b->enc.err));
+        bench_die("%s: encoding failed: %s", b->d->name, mm_strerror(b->enc.err));
     }
     add_seg(b->d, content);
 }
@@ -167,7 +129,7 @@ static void builder_finish(builder *b)
     size_t len;
     mm_err e = mm_cbor_enc_finish(&b->enc, &len);
     if (e != MM_OK) {
-        die("%s: encoding failed: %s", b->d->name, mm_strerror(e));
+        bench_die("%s: encoding failed: %s", b->d->name, mm_strerror(e));
     }
     b->d->segs[0] = mm_bytes_make(dup_bytes(mm_bytes_make(b->enc.buf, len)), len);
     b->d->whole = b->d->segs[0];
@@ -193,14 +155,14 @@ static void put_command(mm_cbor_enc *e, uint64_t command, uint64_t policy)
 /* A SUIT envelope as draft-ietf-suit-manifest lays it out: an authentication
  * wrapper (digest of the manifest and a COSE_Sign1 over it, payload detached)
  * and the manifest, with every severable part bstr-wrapped. */
-static void build_suit(doc *d, uint8_t *scratch, rng *r)
+static void build_suit(doc *d, uint8_t *scratch, bench_rng *r)
 {
     uint8_t manifest_digest[32], signature[64], vendor_id[16], class_id[16], image_digest[32];
-    rng_fill(r, manifest_digest, sizeof manifest_digest);
-    rng_fill(r, signature, sizeof signature);
-    rng_fill(r, vendor_id, sizeof vendor_id);
-    rng_fill(r, class_id, sizeof class_id);
-    rng_fill(r, image_digest, sizeof image_digest);
+    bench_rng_fill(r, manifest_digest, sizeof manifest_digest);
+    bench_rng_fill(r, signature, sizeof signature);
+    bench_rng_fill(r, vendor_id, sizeof vendor_id);
+    bench_rng_fill(r, class_id, sizeof class_id);
+    bench_rng_fill(r, image_digest, sizeof image_digest);
     static const uint8_t component_id[1] = {0x00};
     enum { REP_ALL = 15 }; /* record on success and failure, send both */
 
@@ -295,12 +257,12 @@ static void build_suit(doc *d, uint8_t *scratch, rng *r)
 }
 
 /* COSE_Sign1 (tag 18) over an opaque 1 KiB payload. */
-static void build_cose(doc *d, uint8_t *scratch, rng *r)
+static void build_cose(doc *d, uint8_t *scratch, bench_rng *r)
 {
     uint8_t payload[1024], signature[64], kid[8];
-    rng_fill(r, payload, sizeof payload);
-    rng_fill(r, signature, sizeof signature);
-    rng_fill(r, kid, sizeof kid);
+    bench_rng_fill(r, payload, sizeof payload);
+    bench_rng_fill(r, signature, sizeof signature);
+    bench_rng_fill(r, kid, sizeof kid);
 
     builder b;
     builder_init(&b, d, "cose-sign1-1k", scratch);
@@ -324,7 +286,7 @@ static void build_cose(doc *d, uint8_t *scratch, rng *r)
 
 /* 100,000 small ints: most fit the initial byte, some need one or two more
  * bytes (up to 1000), as in sensor logs and index lists. */
-static void build_ints(doc *d, uint8_t *scratch, rng *r)
+static void build_ints(doc *d, uint8_t *scratch, bench_rng *r)
 {
     enum { COUNT = 100000 };
     builder b;
@@ -332,7 +294,7 @@ static void build_ints(doc *d, uint8_t *scratch, rng *r)
     mm_cbor_enc *e = &b.enc;
     mm_cbor_put_array(e, COUNT);
     for (unsigned i = 0; i < COUNT; i++) {
-        uint64_t x = rng_next(r);
+        uint64_t x = bench_rng_next(r);
         mm_cbor_put_uint(e, (x & 7) != 0 ? (x >> 8) % 24 : (x >> 8) % 1001);
     }
     builder_finish(&b);
@@ -597,15 +559,6 @@ static bool run_pass(const workload *w, walk_fn walk, tally *t)
     return true;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-        die("clock_gettime(CLOCK_MONOTONIC) failed");
-    }
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Keeps the tallies of timed runs observable. */
 static volatile uint64_t sink;
 
@@ -614,36 +567,38 @@ static volatile uint64_t sink;
 static double time_passes(const workload *w, walk_fn walk, const char *who, uint64_t passes)
 {
     tally t = {0, 0, 0};
-    double t0 = now_seconds();
+    double t0 = bench_wall_s();
     for (uint64_t i = 0; i < passes; i++) {
         if (!run_pass(w, walk, &t)) {
-            die("%s: %s walk failed", w->name, who);
+            bench_die("%s: %s walk failed", w->name, who);
         }
     }
-    double dt = now_seconds() - t0;
+    double dt = bench_wall_s() - t0;
     if (t.items != passes * w->items || t.odd != 0) {
-        die("%s: %s walk counted %" PRIu64 " items in %" PRIu64 " passes, expected %" PRIu64, w->name, who, t.items,
-            passes, passes * w->items);
+        bench_die("%s: %s walk counted %" PRIu64 " items in %" PRIu64 " passes, expected %" PRIu64, w->name, who,
+                  t.items, passes, passes * w->items);
     }
     sink += t.sum;
     return dt;
 }
 
+typedef struct timed {
+    const workload *w;
+    walk_fn walk;
+    const char *who;
+} timed;
+
+static double time_timed(void *ctx, uint64_t n)
+{
+    const timed *t = ctx;
+    return time_passes(t->w, t->walk, t->who, n);
+}
+
+/* Passes that take about MEASURE_SECONDS. */
 static uint64_t calibrate(const workload *w, walk_fn walk, const char *who)
 {
-    uint64_t passes = 1;
-    for (int step = 0; step < CALIBRATE_MAX_STEPS && passes < MAX_PASSES; step++) {
-        double dt = time_passes(w, walk, who, passes);
-        if (dt >= CALIBRATE_MIN_SECONDS) {
-            double want = (double)passes * MEASURE_SECONDS / dt;
-            if (want < 1) {
-                return 1;
-            }
-            return want >= (double)MAX_PASSES ? MAX_PASSES : (uint64_t)want;
-        }
-        passes *= 2;
-    }
-    return passes;
+    timed t = {w, walk, who};
+    return bench_calibrate(time_timed, &t, MEASURE_SECONDS);
 }
 
 typedef struct result {
@@ -674,19 +629,19 @@ static uint64_t cross_check(const doc *d)
     tally b = {0, 0, 0};
     for (size_t s = 0; s < d->nsegs; s++) {
         if (!walk_mamori(d->segs[s], &a)) {
-            die("%s: segment %zu: mamori cannot walk it", d->name, s);
+            bench_die("%s: segment %zu: mamori cannot walk it", d->name, s);
         }
         if (!walk_libcbor(d->segs[s], &b)) {
-            die("%s: segment %zu: libcbor cannot walk it", d->name, s);
+            bench_die("%s: segment %zu: libcbor cannot walk it", d->name, s);
         }
     }
     if (a.odd != 0 || b.odd != 0) {
-        die("%s: unexpected simple or indefinite-length items (mamori %u, libcbor %u)", d->name, a.odd, b.odd);
+        bench_die("%s: unexpected simple or indefinite-length items (mamori %u, libcbor %u)", d->name, a.odd, b.odd);
     }
     if (a.items != b.items || a.sum != b.sum) {
-        die("%s: the walks disagree: mamori %" PRIu64 " items, checksum %016" PRIx64 "; libcbor %" PRIu64
-            " items, checksum %016" PRIx64,
-            d->name, a.items, a.sum, b.items, b.sum);
+        bench_die("%s: the walks disagree: mamori %" PRIu64 " items, checksum %016" PRIx64 "; libcbor %" PRIu64
+                  " items, checksum %016" PRIx64,
+                  d->name, a.items, a.sum, b.items, b.sum);
     }
     return a.items;
 }
@@ -702,11 +657,12 @@ static void print_row(const workload *w, result r)
 
 int main(void)
 {
+    bench_init("bench_cbor", NULL);
     uint8_t *scratch = malloc(SCRATCH_SIZE);
     if (scratch == NULL) {
-        die("out of memory");
+        bench_die("out of memory");
     }
-    rng r = {UINT64_C(0x6D616D6F72690001)};
+    bench_rng r = {UINT64_C(0x6D616D6F72690001)};
     doc docs[MAX_DOCS];
     build_suit(&docs[0], scratch, &r);
     build_cose(&docs[1], scratch, &r);

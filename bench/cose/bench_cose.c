@@ -55,6 +55,8 @@
 #include "mamori/cose.h"
 #include "mamori/crypto.h"
 #include "mamori/crypto_openssl.h"
+#include "bench_common.h"
+#include "bench_ossl.h"
 
 #ifndef MM_BENCH_BUILD_TYPE
 #define MM_BENCH_BUILD_TYPE "unknown"
@@ -62,11 +64,6 @@
 
 #define MEASURE_SECONDS 0.3
 #define RUNS            5
-/* Calibration doubles the iteration count until one timing is long enough
- * to trust the clock; both bounds keep every loop finite. */
-#define CALIBRATE_MIN_SECONDS 0.02
-#define CALIBRATE_MAX_STEPS   40
-#define MAX_ITERS             (UINT64_C(1) << 32)
 
 #define TARGET_RATIO 0.97
 #define SIG_LEN      64 /* ES256 r || s and Ed25519 */
@@ -74,61 +71,13 @@
 #define KID_LEN      8
 #define SLACK        256 /* message or Sig_structure bytes beyond the payload */
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench_cose: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    ERR_print_errors_fp(stderr);
-    exit(1);
-}
-
 static void *xmalloc(size_t n)
 {
     void *p = malloc(n != 0 ? n : 1);
     if (p == NULL) {
-        die("out of memory");
+        bench_die("out of memory");
     }
     return p;
-}
-
-static void check_mm(mm_err e, const char *what)
-{
-    if (e != MM_OK) {
-        die("%s: %s (%s)", what, mm_strerror(e), mm_errname(e));
-    }
-}
-
-static void check_ossl(int ok, const char *what)
-{
-    if (!ok) {
-        die("%s failed", what);
-    }
-}
-
-/* Deterministic payloads (xorshift64*): the same bytes in every run. */
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-    r->s ^= r->s >> 12;
-    r->s ^= r->s << 25;
-    r->s ^= r->s >> 27;
-    return r->s * UINT64_C(0x2545F4914F6CDD1D);
-}
-
-static void rng_fill(rng *r, uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        p[i] = (uint8_t)(rng_next(r) >> 56);
-    }
 }
 
 /*
@@ -146,20 +95,6 @@ typedef struct keyset {
     uint8_t x[66], y[66]; /* the public parts mpub was made from */
 } keyset;
 
-/* mamori's private key: the PEM OpenSSL writes, read by mamori. */
-static void import_private(keyset *k)
-{
-    BIO *bio = BIO_new(BIO_s_mem());
-    check_ossl(bio != NULL && PEM_write_bio_PrivateKey(bio, k->priv, NULL, NULL, 0, NULL, NULL) == 1,
-               "PEM_write_bio_PrivateKey");
-    char *pem = NULL;
-    long len = BIO_get_mem_data(bio, &pem);
-    check_ossl(len > 0 && pem != NULL, "BIO_get_mem_data");
-    check_mm(mm_openssl_import_private_key(mm_bytes_make(pem, (size_t)len), k->alg, 0, &k->mpriv),
-             "mm_openssl_import_private_key");
-    BIO_free(bio);
-}
-
 /* mamori's public key: from the raw coordinates (EC2 x and y, or the OKP
  * public key), as a COSE_Key carries them. */
 static void import_public(keyset *k)
@@ -170,10 +105,10 @@ static void import_public(keyset *k)
     if (k->alg == MM_ALG_ES256) {
         BIGNUM *x = NULL;
         BIGNUM *y = NULL;
-        check_ossl(EVP_PKEY_get_bn_param(k->priv, OSSL_PKEY_PARAM_EC_PUB_X, &x) == 1 &&
-                       EVP_PKEY_get_bn_param(k->priv, OSSL_PKEY_PARAM_EC_PUB_Y, &y) == 1 &&
-                       BN_bn2binpad(x, k->x, 32) == 32 && BN_bn2binpad(y, k->y, 32) == 32,
-                   "EC public coordinates");
+        bench_require(EVP_PKEY_get_bn_param(k->priv, OSSL_PKEY_PARAM_EC_PUB_X, &x) == 1 &&
+                          EVP_PKEY_get_bn_param(k->priv, OSSL_PKEY_PARAM_EC_PUB_Y, &y) == 1 &&
+                          BN_bn2binpad(x, k->x, 32) == 32 && BN_bn2binpad(y, k->y, 32) == 32,
+                      "EC public coordinates");
         BN_free(x);
         BN_free(y);
         parts.kty = MM_KTY_EC2;
@@ -182,12 +117,13 @@ static void import_public(keyset *k)
         parts.y = mm_bytes_make(k->y, 32);
     } else {
         size_t len = sizeof k->x;
-        check_ossl(EVP_PKEY_get_raw_public_key(k->priv, k->x, &len) == 1 && len == 32, "EVP_PKEY_get_raw_public_key");
+        bench_require(EVP_PKEY_get_raw_public_key(k->priv, k->x, &len) == 1 && len == 32,
+                      "EVP_PKEY_get_raw_public_key");
         parts.kty = MM_KTY_OKP;
         parts.crv = MM_CRV_ED25519;
         parts.x = mm_bytes_make(k->x, 32);
     }
-    check_mm(mm_key_import(mm_crypto_openssl(), &parts, 0, &k->mpub), "mm_key_import");
+    bench_check(mm_key_import(mm_crypto_openssl(), &parts, 0, &k->mpub), "mm_key_import");
 }
 
 static void keyset_init(keyset *k, const char *name, int32_t alg)
@@ -202,16 +138,10 @@ static void keyset_init(keyset *k, const char *name, int32_t alg)
         k->priv = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
         k->md = NULL;
     }
-    check_ossl(k->priv != NULL, "EVP_PKEY_Q_keygen");
+    bench_require(k->priv != NULL, "EVP_PKEY_Q_keygen");
     /* The bare side verifies with the public half only, as a verifier has. */
-    unsigned char *spki = NULL;
-    int spki_len = i2d_PUBKEY(k->priv, &spki);
-    check_ossl(spki_len > 0, "i2d_PUBKEY");
-    const unsigned char *p = spki;
-    k->pub = d2i_PUBKEY(NULL, &p, spki_len);
-    check_ossl(k->pub != NULL, "d2i_PUBKEY");
-    OPENSSL_free(spki);
-    import_private(k);
+    k->pub = bench_public_half(k->priv);
+    bench_import_private(k->priv, k->alg, &k->mpriv);
     import_public(k);
 }
 
@@ -233,11 +163,11 @@ static size_t raw_to_der(const uint8_t raw[SIG_LEN], uint8_t der[DER_SIG_MAX])
     ECDSA_SIG *sig = ECDSA_SIG_new();
     BIGNUM *r = BN_bin2bn(raw, SIG_LEN / 2, NULL);
     BIGNUM *s = BN_bin2bn(raw + SIG_LEN / 2, SIG_LEN / 2, NULL);
-    check_ossl(sig != NULL && r != NULL && s != NULL && ECDSA_SIG_set0(sig, r, s) == 1, "ECDSA_SIG_set0");
+    bench_require(sig != NULL && r != NULL && s != NULL && ECDSA_SIG_set0(sig, r, s) == 1, "ECDSA_SIG_set0");
     int len = i2d_ECDSA_SIG(sig, NULL);
-    check_ossl(len > 0 && len <= DER_SIG_MAX, "i2d_ECDSA_SIG");
+    bench_require(len > 0 && len <= DER_SIG_MAX, "i2d_ECDSA_SIG");
     unsigned char *p = der;
-    check_ossl(i2d_ECDSA_SIG(sig, &p) == len, "i2d_ECDSA_SIG");
+    bench_require(i2d_ECDSA_SIG(sig, &p) == len, "i2d_ECDSA_SIG");
     ECDSA_SIG_free(sig);
     return (size_t)len;
 }
@@ -246,13 +176,13 @@ static void der_to_raw(const uint8_t *der, size_t len, uint8_t raw[SIG_LEN])
 {
     const unsigned char *p = der;
     ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &p, (long)len);
-    check_ossl(sig != NULL, "d2i_ECDSA_SIG");
+    bench_require(sig != NULL, "d2i_ECDSA_SIG");
     const BIGNUM *r = NULL;
     const BIGNUM *s = NULL;
     ECDSA_SIG_get0(sig, &r, &s);
-    check_ossl(BN_bn2binpad(r, raw, SIG_LEN / 2) == SIG_LEN / 2 &&
-                   BN_bn2binpad(s, raw + SIG_LEN / 2, SIG_LEN / 2) == SIG_LEN / 2,
-               "BN_bn2binpad");
+    bench_require(BN_bn2binpad(r, raw, SIG_LEN / 2) == SIG_LEN / 2 &&
+                      BN_bn2binpad(s, raw + SIG_LEN / 2, SIG_LEN / 2) == SIG_LEN / 2,
+                  "BN_bn2binpad");
     ECDSA_SIG_free(sig);
 }
 
@@ -358,20 +288,20 @@ static void bare_sig_to_cose(const keyset *k, const uint8_t *sig, size_t len, ui
         der_to_raw(sig, len, raw);
     } else {
         if (len != SIG_LEN) {
-            die("%s: bare signature of %zu bytes", k->name, len);
+            bench_die("%s: bare signature of %zu bytes", k->name, len);
         }
         memcpy(raw, sig, SIG_LEN);
     }
 }
 
-static void case_init(bench_case *c, keyset *k, size_t payload_len, rng *r)
+static void case_init(bench_case *c, keyset *k, size_t payload_len, bench_rng *r)
 {
     memset(c, 0, sizeof *c);
     c->key = k;
     c->payload_len = payload_len;
     c->payload = xmalloc(payload_len);
-    rng_fill(r, c->payload, payload_len);
-    rng_fill(r, c->kid, sizeof c->kid);
+    bench_rng_fill(r, c->payload, payload_len);
+    bench_rng_fill(r, c->kid, sizeof c->kid);
     c->scratch_len = payload_len + SLACK;
     c->scratch = xmalloc(c->scratch_len);
     c->out_cap = payload_len + SLACK;
@@ -379,20 +309,20 @@ static void case_init(bench_case *c, keyset *k, size_t payload_len, rng *r)
     c->msg = xmalloc(c->out_cap);
     c->tbs = xmalloc(payload_len + SLACK);
     c->mctx = EVP_MD_CTX_new();
-    check_ossl(c->mctx != NULL, "EVP_MD_CTX_new");
+    bench_require(c->mctx != NULL, "EVP_MD_CTX_new");
 
     /* The message, signed by mamori. */
     mm_cose_create_opts co = create_opts(c);
     mm_buf out = mm_buf_make(c->msg, c->out_cap);
-    check_mm(mm_cose_sign1_create(&co, mm_bytes_make(c->payload, payload_len), &out), "mm_cose_sign1_create");
+    bench_check(mm_cose_sign1_create(&co, mm_bytes_make(c->payload, payload_len), &out), "mm_cose_sign1_create");
     c->msg_len = out.len;
 
     /* Its Sig_structure, from the protected bytes as decoded: RFC 9052 4.4. */
     mm_cose_sign1 s;
-    check_mm(mm_cose_sign1_decode(mm_bytes_make(c->msg, c->msg_len), &s, NULL), "mm_cose_sign1_decode");
+    bench_check(mm_cose_sign1_decode(mm_bytes_make(c->msg, c->msg_len), &s, NULL), "mm_cose_sign1_decode");
     if (s.signature.len != SIG_LEN || s.signature.ptr != c->msg + c->msg_len - SIG_LEN || !s.tagged ||
         s.payload.len != payload_len) {
-        die("%s: unexpected message layout", k->name);
+        bench_die("%s: unexpected message layout", k->name);
     }
     mm_cbor_enc enc;
     mm_cbor_enc_init(&enc, c->tbs, payload_len + SLACK);
@@ -401,7 +331,7 @@ static void case_init(bench_case *c, keyset *k, size_t payload_len, rng *r)
     mm_cbor_put_bstr(&enc, s.hdr.protected_bytes);
     mm_cbor_put_bstr(&enc, mm_bytes_make(NULL, 0)); /* external_aad */
     mm_cbor_put_bstr(&enc, mm_bytes_make(c->payload, payload_len));
-    check_mm(mm_cbor_enc_finish(&enc, &c->tbs_len), "Sig_structure");
+    bench_check(mm_cbor_enc_finish(&enc, &c->tbs_len), "Sig_structure");
 
     if (k->alg == MM_ALG_ES256) {
         c->sig_der_len = raw_to_der(s.signature.ptr, c->sig_der);
@@ -427,21 +357,21 @@ static void cross_check(bench_case *c)
 {
     const keyset *k = c->key;
     size_t n = c->payload_len;
-    check_mm(mamori_verify_msg(c, mm_bytes_make(c->msg, c->msg_len)), "mamori verifying its own message");
+    bench_check(mamori_verify_msg(c, mm_bytes_make(c->msg, c->msg_len)), "mamori verifying its own message");
     if (!bare_verify_with(NULL, k, c->sig_der, c->sig_der_len, c->tbs, c->tbs_len)) {
-        die("%s/%zu: bare OpenSSL refuses mamori's signature", k->name, n);
+        bench_die("%s/%zu: bare OpenSSL refuses mamori's signature", k->name, n);
     }
 
     /* OpenSSL's signature, put in place of mamori's. */
     uint8_t sig[DER_SIG_MAX];
     size_t sig_len = 0;
-    check_ossl(bare_sign_with(NULL, k, sig, &sig_len, c->tbs, c->tbs_len), "EVP_DigestSign");
+    bench_require(bare_sign_with(NULL, k, sig, &sig_len, c->tbs, c->tbs_len), "EVP_DigestSign");
     uint8_t *copy = xmalloc(c->msg_len);
     memcpy(copy, c->msg, c->msg_len);
     bare_sig_to_cose(k, sig, sig_len, copy + c->msg_len - SIG_LEN);
     mm_err e = mamori_verify_msg(c, mm_bytes_make(copy, c->msg_len));
     if (e != MM_OK) {
-        die("%s/%zu: mamori refuses OpenSSL's signature: %s", k->name, n, mm_strerror(e));
+        bench_die("%s/%zu: mamori refuses OpenSSL's signature: %s", k->name, n, mm_strerror(e));
     }
 
     /* A flipped payload bit must fail on both sides. */
@@ -449,13 +379,13 @@ static void cross_check(bench_case *c)
     memcpy(tbs, c->tbs, c->tbs_len);
     tbs[c->tbs_len - 1] ^= 1;
     if (bare_verify_with(NULL, k, c->sig_der, c->sig_der_len, tbs, c->tbs_len)) {
-        die("%s/%zu: bare OpenSSL accepts a tampered payload", k->name, n);
+        bench_die("%s/%zu: bare OpenSSL accepts a tampered payload", k->name, n);
     }
     memcpy(copy, c->msg, c->msg_len);
     copy[c->msg_len - SIG_LEN - 3] ^= 1; /* inside the payload, before the signature's head */
     e = mamori_verify_msg(c, mm_bytes_make(copy, c->msg_len));
     if (e != MM_ERR_VERIFY) {
-        die("%s/%zu: mamori on a tampered payload: %s, expected a failed check", k->name, n, mm_strerror(e));
+        bench_die("%s/%zu: mamori on a tampered payload: %s, expected a failed check", k->name, n, mm_strerror(e));
     }
     free(tbs);
     free(copy);
@@ -505,8 +435,8 @@ static void check_last_signature(bench_case *c, op_fn op)
 {
     if (op == op_mamori_sign) {
         if (c->out_len != c->msg_len) {
-            die("%s/%zu: mamori made a message of %zu bytes, expected %zu", c->key->name, c->payload_len, c->out_len,
-                c->msg_len);
+            bench_die("%s/%zu: mamori made a message of %zu bytes, expected %zu", c->key->name, c->payload_len,
+                      c->out_len, c->msg_len);
         }
         uint8_t der[DER_SIG_MAX];
         size_t der_len = SIG_LEN;
@@ -517,7 +447,7 @@ static void check_last_signature(bench_case *c, op_fn op)
         }
         if (memcmp(c->out, c->msg, c->msg_len - SIG_LEN) != 0 ||
             !bare_verify_with(NULL, c->key, sig, der_len, c->tbs, c->tbs_len)) {
-            die("%s/%zu: mamori's last signature does not verify", c->key->name, c->payload_len);
+            bench_die("%s/%zu: mamori's last signature does not verify", c->key->name, c->payload_len);
         }
     } else if (op == op_bare_sign_reset || op == op_bare_sign_new) {
         uint8_t *copy = xmalloc(c->msg_len);
@@ -526,18 +456,10 @@ static void check_last_signature(bench_case *c, op_fn op)
         mm_err e = mamori_verify_msg(c, mm_bytes_make(copy, c->msg_len));
         free(copy);
         if (e != MM_OK) {
-            die("%s/%zu: OpenSSL's last signature does not verify: %s", c->key->name, c->payload_len, mm_strerror(e));
+            bench_die("%s/%zu: OpenSSL's last signature does not verify: %s", c->key->name, c->payload_len,
+                      mm_strerror(e));
         }
     }
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-        die("clock_gettime(CLOCK_MONOTONIC) failed");
-    }
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* Seconds for `iters` operations. Failures are counted, not branched on, and
@@ -545,33 +467,36 @@ static double now_seconds(void)
 static double time_iters(bench_case *c, op_fn op, const char *who, uint64_t iters)
 {
     uint64_t ok = 0;
-    double t0 = now_seconds();
+    double t0 = bench_wall_s();
     for (uint64_t i = 0; i < iters; i++) {
         ok += op(c) ? 1u : 0u;
     }
-    double dt = now_seconds() - t0;
+    double dt = bench_wall_s() - t0;
     if (ok != iters) {
-        die("%s/%zu: %s failed %" PRIu64 " of %" PRIu64 " times", c->key->name, c->payload_len, who, iters - ok, iters);
+        bench_die("%s/%zu: %s failed %" PRIu64 " of %" PRIu64 " times", c->key->name, c->payload_len, who, iters - ok,
+                  iters);
     }
     check_last_signature(c, op);
     return dt;
 }
 
+typedef struct timed {
+    bench_case *c;
+    op_fn op;
+    const char *who;
+} timed;
+
+static double time_timed(void *ctx, uint64_t n)
+{
+    const timed *t = ctx;
+    return time_iters(t->c, t->op, t->who, n);
+}
+
+/* Iterations that take about MEASURE_SECONDS. */
 static uint64_t calibrate(bench_case *c, op_fn op, const char *who)
 {
-    uint64_t iters = 1;
-    for (int step = 0; step < CALIBRATE_MAX_STEPS && iters < MAX_ITERS; step++) {
-        double dt = time_iters(c, op, who, iters);
-        if (dt >= CALIBRATE_MIN_SECONDS) {
-            double want = (double)iters * MEASURE_SECONDS / dt;
-            if (want < 1) {
-                return 1;
-            }
-            return want >= (double)MAX_ITERS ? MAX_ITERS : (uint64_t)want;
-        }
-        iters *= 2;
-    }
-    return iters;
+    timed t = {c, op, who};
+    return bench_calibrate(time_timed, &t, MEASURE_SECONDS);
 }
 
 typedef struct result {
@@ -616,9 +541,10 @@ static double print_row(const bench_case *c, const char *op, result r)
 
 int main(void)
 {
+    bench_init("bench_cose", ERR_print_errors_fp);
     static const size_t payload_sizes[] = {300, 4096};
     enum { NSIZES = sizeof payload_sizes / sizeof payload_sizes[0], NKEYS = 2, NCASES = NKEYS * NSIZES };
-    rng r = {UINT64_C(0x6D616D6F72690002)};
+    bench_rng r = {UINT64_C(0x6D616D6F72690002)};
     keyset keys[NKEYS];
     keyset_init(&keys[0], "ES256", MM_ALG_ES256);
     keyset_init(&keys[1], "EdDSA", MM_ALG_EDDSA);

@@ -42,50 +42,21 @@
 
 #include "mamori/crypto_openssl.h"
 #include "mamori/eat.h"
+#include "bench_common.h"
+#include "bench_ossl.h"
 
 #ifndef MM_BENCH_BUILD_TYPE
 #define MM_BENCH_BUILD_TYPE "unknown"
 #endif
 
-#define MEASURE_SECONDS       0.1
-#define RUNS                  15
-#define CALIBRATE_MIN_SECONDS 0.02
-#define CALIBRATE_MAX_STEPS   40
-#define MAX_ITERS             (UINT64_C(1) << 32)
-#define CALLGRIND_ITERS       200
-#define TARGET_RATIO          0.95
-#define SIG_LEN               64
-#define DER_SIG_MAX           80
+#define MEASURE_SECONDS 0.1
+#define RUNS            15
+#define CALLGRIND_ITERS 200
+#define TARGET_RATIO    0.95
+#define SIG_LEN         64
+#define DER_SIG_MAX     80
 
 #define NOINLINE __attribute__((noinline))
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench_eat: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    ERR_print_errors_fp(stderr);
-    exit(1);
-}
-
-static void check_mm(mm_err e, const char *what)
-{
-    if (e != MM_OK) {
-        die("%s: %s (%s)", what, mm_strerror(e), mm_errname(e));
-    }
-}
-
-static void check_ossl(int ok, const char *what)
-{
-    if (!ok) {
-        die("%s failed", what);
-    }
-}
 
 /*
  * The key, on both sides.
@@ -102,26 +73,15 @@ static void keyset_init(keyset *k)
 {
     memset(k, 0, sizeof *k);
     k->priv = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    check_ossl(k->priv != NULL, "EVP_PKEY_Q_keygen");
-    unsigned char *spki = NULL;
-    int spki_len = i2d_PUBKEY(k->priv, &spki);
-    check_ossl(spki_len > 0, "i2d_PUBKEY");
-    const unsigned char *p = spki;
-    k->pub = d2i_PUBKEY(NULL, &p, spki_len);
-    check_ossl(k->pub != NULL, "d2i_PUBKEY");
-    OPENSSL_free(spki);
-    BIO *bio = BIO_new(BIO_s_mem());
-    check_ossl(bio != NULL && PEM_write_bio_PrivateKey(bio, k->priv, NULL, NULL, 0, NULL, NULL) == 1, "PEM");
-    char *pem = NULL;
-    long len = BIO_get_mem_data(bio, &pem);
-    check_mm(mm_openssl_import_private_key(mm_bytes_make(pem, (size_t)len), MM_ALG_ES256, 0, &k->mpriv), "import");
-    BIO_free(bio);
+    bench_require(k->priv != NULL, "EVP_PKEY_Q_keygen");
+    k->pub = bench_public_half(k->priv);
+    bench_import_private(k->priv, MM_ALG_ES256, &k->mpriv);
     BIGNUM *x = NULL;
     BIGNUM *y = NULL;
-    check_ossl(EVP_PKEY_get_bn_param(k->priv, OSSL_PKEY_PARAM_EC_PUB_X, &x) == 1 &&
-                   EVP_PKEY_get_bn_param(k->priv, OSSL_PKEY_PARAM_EC_PUB_Y, &y) == 1 &&
-                   BN_bn2binpad(x, k->x, 32) == 32 && BN_bn2binpad(y, k->y, 32) == 32,
-               "EC coordinates");
+    bench_require(EVP_PKEY_get_bn_param(k->priv, OSSL_PKEY_PARAM_EC_PUB_X, &x) == 1 &&
+                      EVP_PKEY_get_bn_param(k->priv, OSSL_PKEY_PARAM_EC_PUB_Y, &y) == 1 &&
+                      BN_bn2binpad(x, k->x, 32) == 32 && BN_bn2binpad(y, k->y, 32) == 32,
+                  "EC coordinates");
     BN_free(x);
     BN_free(y);
     mm_key_parts parts;
@@ -131,7 +91,7 @@ static void keyset_init(keyset *k)
     parts.alg = MM_ALG_ES256;
     parts.x = mm_bytes_make(k->x, 32);
     parts.y = mm_bytes_make(k->y, 32);
-    check_mm(mm_key_import(mm_crypto_openssl(), &parts, 0, &k->mpub), "mm_key_import");
+    bench_check(mm_key_import(mm_crypto_openssl(), &parts, 0, &k->mpub), "mm_key_import");
 }
 
 static void keyset_free(keyset *k)
@@ -203,7 +163,7 @@ static void teep_claims(bench_case *c)
     for (int i = 0; i < 2; i++) {
         mm_eat_suit_ref ref = {mm_bytes_from_cstr(uris[i]), MM_ALG_SHA256, mm_bytes_make(digest, 32)};
         mm_buf b = mm_buf_make(c->refs[i], sizeof c->refs[i]);
-        check_mm(mm_eat_suit_ref_encode(&ref, &b), "SUIT_Reference");
+        bench_check(mm_eat_suit_ref_encode(&ref, &b), "SUIT_Reference");
         c->manifests[i].content_type = MM_EAT_CF_SUIT_REFERENCE;
         c->manifests[i].body = mm_bytes_make(c->refs[i], b.len);
     }
@@ -275,11 +235,11 @@ static void prepare_bare(bench_case *c)
 {
     mm_cbor_dec d;
     bool tagged;
-    check_mm(mm_cbor_dec_init(&d, mm_bytes_make(c->token, c->token_len), 0), "token");
-    check_mm(mm_cbor_opt_tag(&d, MM_CWT_TAG, &tagged), "tag 61");
+    bench_check(mm_cbor_dec_init(&d, mm_bytes_make(c->token, c->token_len), 0), "token");
+    bench_check(mm_cbor_opt_tag(&d, MM_CWT_TAG, &tagged), "tag 61");
     size_t at = mm_cbor_dec_offset(&d);
     mm_cose_sign1 s;
-    check_mm(mm_cose_sign1_decode(mm_bytes_make(c->token + at, c->token_len - at), &s, NULL), "decode");
+    bench_check(mm_cose_sign1_decode(mm_bytes_make(c->token + at, c->token_len - at), &s, NULL), "decode");
     mm_cbor_enc enc;
     mm_cbor_enc_init(&enc, c->tbs, sizeof c->tbs);
     mm_cbor_put_array(&enc, 4);
@@ -287,14 +247,14 @@ static void prepare_bare(bench_case *c)
     mm_cbor_put_bstr(&enc, s.hdr.protected_bytes);
     mm_cbor_put_bstr(&enc, mm_bytes_make(NULL, 0));
     mm_cbor_put_bstr(&enc, s.payload);
-    check_mm(mm_cbor_enc_finish(&enc, &c->tbs_len), "Sig_structure");
+    bench_check(mm_cbor_enc_finish(&enc, &c->tbs_len), "Sig_structure");
     ECDSA_SIG *sig = ECDSA_SIG_new();
     BIGNUM *r = BN_bin2bn(s.signature.ptr, 32, NULL);
     BIGNUM *sv = BN_bin2bn(s.signature.ptr + 32, 32, NULL);
-    check_ossl(sig != NULL && r != NULL && sv != NULL && ECDSA_SIG_set0(sig, r, sv) == 1, "ECDSA_SIG_set0");
+    bench_require(sig != NULL && r != NULL && sv != NULL && ECDSA_SIG_set0(sig, r, sv) == 1, "ECDSA_SIG_set0");
     unsigned char *p = c->sig_der;
     int len = i2d_ECDSA_SIG(sig, &p);
-    check_ossl(len > 0 && len <= DER_SIG_MAX, "i2d_ECDSA_SIG");
+    bench_require(len > 0 && len <= DER_SIG_MAX, "i2d_ECDSA_SIG");
     c->sig_der_len = (size_t)len;
     ECDSA_SIG_free(sig);
 }
@@ -313,8 +273,8 @@ static void case_init(bench_case *c, const char *name, keyset *k, bool teep)
                          NULL,      0, NULL, 0, NULL, 0};
     c->st = st;
     c->mctx = EVP_MD_CTX_new();
-    check_ossl(c->mctx != NULL, "EVP_MD_CTX_new");
-    check_ossl(op_mamori_sign(c), "mm_eat_sign");
+    bench_require(c->mctx != NULL, "EVP_MD_CTX_new");
+    bench_require(op_mamori_sign(c), "mm_eat_sign");
     memcpy(c->token, c->out, c->out_len);
     c->token_len = c->out_len;
     prepare_bare(c);
@@ -324,30 +284,30 @@ static void case_init(bench_case *c, const char *name, keyset *k, bool teep)
  * the decoded claims are the ones signed. */
 static void cross_check(bench_case *c)
 {
-    check_ossl(op_mamori_verify(c), "mamori verifying its own token");
+    bench_require(op_mamori_verify(c), "mamori verifying its own token");
     if (c->decoded.claims.oemid.form != c->claims.oemid.form ||
         c->decoded.claims.n_manifests != c->claims.n_manifests ||
         !mm_bytes_equal(c->decoded.claims.ueid, c->claims.ueid)) {
-        die("%s: decoded claims differ", c->name);
+        bench_die("%s: decoded claims differ", c->name);
     }
-    check_ossl(op_bare_verify(c), "bare OpenSSL verifying mamori's signature");
-    check_ossl(op_bare_sign(c), "EVP_DigestSign");
+    bench_require(op_bare_verify(c), "bare OpenSSL verifying mamori's signature");
+    bench_require(op_bare_sign(c), "EVP_DigestSign");
     uint8_t saved[SIG_LEN];
     memcpy(saved, c->token + c->token_len - SIG_LEN, SIG_LEN);
     const unsigned char *p = c->bare_sig;
     ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &p, (long)c->bare_sig_len);
     const BIGNUM *r = NULL;
     const BIGNUM *s = NULL;
-    check_ossl(sig != NULL, "d2i_ECDSA_SIG");
+    bench_require(sig != NULL, "d2i_ECDSA_SIG");
     ECDSA_SIG_get0(sig, &r, &s);
     BN_bn2binpad(r, c->token + c->token_len - SIG_LEN, 32);
     BN_bn2binpad(s, c->token + c->token_len - 32, 32);
     ECDSA_SIG_free(sig);
-    check_ossl(op_mamori_verify(c), "mamori verifying OpenSSL's signature");
+    bench_require(op_mamori_verify(c), "mamori verifying OpenSSL's signature");
     memcpy(c->token + c->token_len - SIG_LEN, saved, SIG_LEN);
     c->token[c->token_len - SIG_LEN - 4] ^= 1; /* inside the claims */
     if (op_mamori_verify(c)) {
-        die("%s: mamori accepts a tampered token", c->name);
+        bench_die("%s: mamori accepts a tampered token", c->name);
     }
     c->token[c->token_len - SIG_LEN - 4] ^= 1;
     ERR_clear_error();
@@ -358,40 +318,33 @@ static void cross_check(bench_case *c)
  */
 typedef bool (*op_fn)(bench_case *c);
 
-/* The thread's CPU time, not the wall clock: on a shared (CI) machine the
- * time other processes take is not counted against either side. */
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static double run(op_fn op, bench_case *c, uint64_t iters)
 {
-    double t0 = now();
+    double t0 = bench_cpu_s();
     for (uint64_t i = 0; i < iters; i++) {
         if (!op(c)) {
-            die("%s: an operation failed while timed", c->name);
+            bench_die("%s: an operation failed while timed", c->name);
         }
     }
-    return now() - t0;
+    return bench_cpu_s() - t0;
 }
 
-/* Iterations of op that take about MEASURE_SECONDS. */
+typedef struct timed {
+    op_fn op;
+    bench_case *c;
+} timed;
+
+static double time_timed(void *ctx, uint64_t n)
+{
+    const timed *t = ctx;
+    return run(t->op, t->c, n);
+}
+
+/* Iterations that take about MEASURE_SECONDS. */
 static uint64_t calibrate(op_fn op, bench_case *c)
 {
-    uint64_t iters = 1;
-    double t = 0;
-    for (int step = 0; step < CALIBRATE_MAX_STEPS && iters < MAX_ITERS; step++) {
-        t = run(op, c, iters);
-        if (t >= CALIBRATE_MIN_SECONDS) {
-            break;
-        }
-        iters *= 2;
-    }
-    uint64_t n = (uint64_t)((double)iters * MEASURE_SECONDS / (t > 0 ? t : 1e-9));
-    return n == 0 ? 1 : n;
+    timed t = {op, c};
+    return bench_calibrate(time_timed, &t, MEASURE_SECONDS);
 }
 
 /* Operations per second of mamori (*m) and bare OpenSSL (*b): the best of
@@ -420,13 +373,14 @@ NOINLINE static void callgrind_loop(bench_case *c)
 {
     for (int n = 0; n < CALLGRIND_ITERS; n++) {
         if (!op_mamori_verify(c) || !op_bare_verify(c) || !op_mamori_sign(c) || !op_bare_sign(c)) {
-            die("%s: an operation failed", c->name);
+            bench_die("%s: an operation failed", c->name);
         }
     }
 }
 
 int main(int argc, char **argv)
 {
+    bench_init("bench_eat", ERR_print_errors_fp);
     bool callgrind = argc == 3 && strcmp(argv[1], "--callgrind") == 0;
     if (argc != 1 && !callgrind) {
         fprintf(stderr, "usage: bench_eat [--callgrind device|teep]\n");
@@ -476,7 +430,7 @@ int main(int argc, char **argv)
             }
         }
         if (!op_mamori_verify(c)) {
-            die("%s: the last token does not verify", c->name);
+            bench_die("%s: the last token does not verify", c->name);
         }
     }
     printf("eat: worst ratio vs bare OpenSSL ES256: %.3f (%s; target >= %.2f)\n", worst, worst_what, TARGET_RATIO);

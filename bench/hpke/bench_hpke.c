@@ -41,38 +41,16 @@
 #include "mamori/crypto.h"
 #include "mamori/crypto_openssl.h"
 #include "mamori/hpke.h"
+#include "bench_common.h"
 
 #ifndef MM_BENCH_BUILD_TYPE
 #define MM_BENCH_BUILD_TYPE "unknown"
 #endif
 
-#define MEASURE_SECONDS       0.15
-#define RUNS                  7
-#define CALIBRATE_MIN_SECONDS 0.02
-#define CALIBRATE_MAX_STEPS   40
-#define MAX_ITERS             (UINT64_C(1) << 32)
-#define TARGET_OVERHEAD       0.10
-#define PT_LEN                64 /* a content key with room to spare, or a short message */
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench_hpke: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(1);
-}
-
-static void check(mm_err e, const char *what)
-{
-    if (e != MM_OK) {
-        die("%s: %s (%s)", what, mm_strerror(e), mm_errname(e));
-    }
-}
+#define MEASURE_SECONDS 0.15
+#define RUNS            7
+#define TARGET_OVERHEAD 0.10
+#define PT_LEN          64 /* a content key with room to spare, or a short message */
 
 /* Everything one suite's operations work on, prepared before timing. */
 typedef struct bench_suite {
@@ -226,40 +204,35 @@ static const struct {
     {"AEAD decrypt", op_aead_decrypt, 0, 1},
 };
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) {
-        die("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-    }
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static double time_iters(bench_suite *s, int op, uint64_t iters)
 {
-    double t0 = now_seconds();
+    double t0 = bench_cpu_s();
     for (uint64_t i = 0; i < iters; i++) {
         ops[op].fn(s);
     }
-    double dt = now_seconds() - t0;
+    double dt = bench_cpu_s() - t0;
     if (s->last != MM_OK) {
-        die("%s, %s: %s (%s)", s->cose->name, ops[op].name, mm_strerror(s->last), mm_errname(s->last));
+        bench_die("%s, %s: %s (%s)", s->cose->name, ops[op].name, mm_strerror(s->last), mm_errname(s->last));
     }
     return dt;
 }
 
+typedef struct timed {
+    bench_suite *s;
+    int op;
+} timed;
+
+static double time_timed(void *ctx, uint64_t n)
+{
+    const timed *t = ctx;
+    return time_iters(t->s, t->op, n);
+}
+
+/* Iterations that take about MEASURE_SECONDS. */
 static uint64_t calibrate(bench_suite *s, int op)
 {
-    uint64_t iters = 1;
-    for (int step = 0; step < CALIBRATE_MAX_STEPS && iters < MAX_ITERS; step++) {
-        double dt = time_iters(s, op, iters);
-        if (dt >= CALIBRATE_MIN_SECONDS) {
-            double want = (double)iters * MEASURE_SECONDS / dt;
-            return want < 1 ? 1 : want >= (double)MAX_ITERS ? MAX_ITERS : (uint64_t)want;
-        }
-        iters *= 2;
-    }
-    return iters;
+    timed t = {s, op};
+    return bench_calibrate(time_timed, &t, MEASURE_SECONDS);
 }
 
 /* Opens what the last seal made: the timed seals must have been real. */
@@ -270,11 +243,11 @@ static void check_last_seal(bench_suite *s)
     mm_hpke_opts o;
     memset(&o, 0, sizeof o);
     o.info = mm_bytes_make(s->info, sizeof s->info);
-    check(mm_hpke_open(s->c, ids(s), &s->sk_r, &o, mm_bytes_make(s->seal_enc, s->seal_enc_len),
-                       mm_bytes_make(s->aad, sizeof s->aad), mm_bytes_make(s->out, sizeof s->out), &b),
-          "opening the last timed seal");
+    bench_check(mm_hpke_open(s->c, ids(s), &s->sk_r, &o, mm_bytes_make(s->seal_enc, s->seal_enc_len),
+                             mm_bytes_make(s->aad, sizeof s->aad), mm_bytes_make(s->out, sizeof s->out), &b),
+                "opening the last timed seal");
     if (b.len != PT_LEN || memcmp(pt, s->pt, PT_LEN) != 0) {
-        die("%s: the last timed seal does not open to its plaintext", s->cose->name);
+        bench_die("%s: the last timed seal does not open to its plaintext", s->cose->name);
     }
 }
 
@@ -283,7 +256,7 @@ static void suite_init(bench_suite *s, const mm_hpke_cose_suite *cs)
     memset(s, 0, sizeof *s);
     s->cose = cs;
     s->c = mm_crypto_openssl();
-    check(mm_hpke_kem_key_type(cs->suite.kem, &s->kty, &s->crv), "KEM key type");
+    bench_check(mm_hpke_kem_key_type(cs->suite.kem, &s->kty, &s->crv), "KEM key type");
     s->hash = cs->suite.kdf == MM_HPKE_KDF_SHA256   ? MM_ALG_SHA256
               : cs->suite.kdf == MM_HPKE_KDF_SHA384 ? MM_ALG_SHA384
                                                     : MM_ALG_SHA512;
@@ -300,42 +273,42 @@ static void suite_init(bench_suite *s, const mm_hpke_cose_suite *cs)
     for (size_t i = 0; i < sizeof s->labeled; i++) {
         s->labeled[i] = (uint8_t)(i * 13 + 5);
     }
-    check(mm_key_generate(s->c, s->kty, s->crv, 0, 0, &s->sk_r), "recipient key");
-    check(mm_key_export(&s->sk_r, 0, &s->pk_parts, s->parts_buf, sizeof s->parts_buf), "recipient public key");
-    check(mm_key_import(s->c, &s->pk_parts, 0, &s->pk_r), "recipient public key import");
+    bench_check(mm_key_generate(s->c, s->kty, s->crv, 0, 0, &s->sk_r), "recipient key");
+    bench_check(mm_key_export(&s->sk_r, 0, &s->pk_parts, s->parts_buf, sizeof s->parts_buf), "recipient public key");
+    bench_check(mm_key_import(s->c, &s->pk_parts, 0, &s->pk_r), "recipient public key import");
     mm_key eph;
     uint8_t buf[2 * MM_EC_COORD_MAX];
     mm_key_parts p;
-    check(mm_key_generate(s->c, s->kty, s->crv, 0, 0, &eph), "ephemeral key");
-    check(mm_key_export(&eph, 0, &p, buf, sizeof buf), "ephemeral public key");
-    check(mm_key_import(s->c, &p, 0, &s->pk_e), "ephemeral public key import");
+    bench_check(mm_key_generate(s->c, s->kty, s->crv, 0, 0, &eph), "ephemeral key");
+    bench_check(mm_key_export(&eph, 0, &p, buf, sizeof buf), "ephemeral public key");
+    bench_check(mm_key_import(s->c, &p, 0, &s->pk_e), "ephemeral public key import");
     mm_key_free(&eph);
     mm_key_parts kp;
     memset(&kp, 0, sizeof kp);
     kp.kty = MM_KTY_SYMMETRIC;
     kp.alg = s->aead;
     kp.k = mm_bytes_make(s->labeled, s->key_len);
-    check(mm_key_import(s->c, &kp, 0, &s->aead_key), "AEAD key");
-    check(mm_aead_encrypt(s->c, s->aead, &s->aead_key, mm_bytes_make(s->labeled, MM_HPKE_NONCE_LEN),
-                          mm_bytes_make(s->aad, sizeof s->aad), mm_bytes_make(s->pt, sizeof s->pt), s->aead_ct),
-          "AEAD encrypt");
+    bench_check(mm_key_import(s->c, &kp, 0, &s->aead_key), "AEAD key");
+    bench_check(mm_aead_encrypt(s->c, s->aead, &s->aead_key, mm_bytes_make(s->labeled, MM_HPKE_NONCE_LEN),
+                                mm_bytes_make(s->aad, sizeof s->aad), mm_bytes_make(s->pt, sizeof s->pt), s->aead_ct),
+                "AEAD encrypt");
     size_t prk_len = 0;
-    check(mm_hkdf_extract(s->c, s->hash, mm_bytes_make(NULL, 0), mm_bytes_make(s->labeled, 64), s->prk, &prk_len),
-          "HKDF-Extract");
+    bench_check(mm_hkdf_extract(s->c, s->hash, mm_bytes_make(NULL, 0), mm_bytes_make(s->labeled, 64), s->prk, &prk_len),
+                "HKDF-Extract");
 
     /* The message open works on, and the checks before timing. */
     op_seal(s);
-    check(s->last, "seal");
+    bench_check(s->last, "seal");
     memcpy(s->ct, s->out, sizeof s->ct);
     memcpy(s->enc, s->seal_enc, s->seal_enc_len);
     s->enc_len = s->seal_enc_len;
     op_open(s);
-    check(s->last, "open");
+    bench_check(s->last, "open");
     check_last_seal(s);
     s->ct[3] ^= 1;
     op_open(s);
     if (s->last != MM_ERR_VERIFY) {
-        die("%s: a flipped ciphertext bit was not refused (%s)", cs->name, mm_errname(s->last));
+        bench_die("%s: a flipped ciphertext bit was not refused (%s)", cs->name, mm_errname(s->last));
     }
     s->ct[3] ^= 1;
     s->last = MM_OK;
@@ -351,6 +324,7 @@ static void suite_free(bench_suite *s)
 
 int main(void)
 {
+    bench_init("bench_hpke", NULL);
     printf("bench_hpke: HPKE (RFC 9180) mode_base single-shot seal and open, %d-byte plaintext, mamori %s\n", PT_LEN,
            "with the OpenSSL backend");
     printf("build type %s; best of %d interleaved runs of ~%.2f s of thread CPU time each; primitives: the backend "
@@ -370,7 +344,7 @@ int main(void)
         }
         bench_suite *s = malloc(sizeof *s);
         if (s == NULL) {
-            die("out of memory");
+            bench_die("out of memory");
         }
         suite_init(s, cs);
         uint64_t iters[N_OPS];

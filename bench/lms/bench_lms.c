@@ -45,6 +45,8 @@
 #include "mamori/lms.h"
 #include "mamori/lms_signer.h"
 
+#include "bench_common.h"
+
 #ifdef MM_BENCH_HASH_SIGS
 #include "hss.h"
 #include "hss_verify.h"
@@ -61,26 +63,6 @@
 #define TARGET_RATIO        1.3
 #define MSG_LEN             64
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "bench_lms: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    exit(1);
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /* A measured operation: runs it n times, returns false on any failure. */
 typedef bool (*op_fn)(void *arg, uint64_t n);
 
@@ -93,24 +75,24 @@ static double measure(op_fn fn, void *arg)
     uint64_t n = 1;
     double t = 0;
     for (int step = 0; step < CALIBRATE_MAX_STEPS; step++) {
-        double t0 = now();
+        double t0 = bench_wall_s();
         if (!fn(arg, n)) {
-            die("an operation failed while calibrating");
+            bench_die("an operation failed while calibrating");
         }
-        t = now() - t0;
+        t = bench_wall_s() - t0;
         if (t >= BATCH_SECONDS) {
             break;
         }
         n *= 2;
     }
     double best = t / (double)n;
-    double end = now() + MEASURE_SECONDS * RUNS;
-    while (now() < end) {
-        double t0 = now();
+    double end = bench_wall_s() + MEASURE_SECONDS * RUNS;
+    while (bench_wall_s() < end) {
+        double t0 = bench_wall_s();
         if (!fn(arg, n)) {
-            die("an operation failed while timing");
+            bench_die("an operation failed while timing");
         }
-        double per = (now() - t0) / (double)n;
+        double per = (bench_wall_s() - t0) / (double)n;
         best = per < best ? per : best;
     }
     return best;
@@ -126,11 +108,11 @@ static double measure_sign(op_fn fn, void *arg)
 {
     double best = 1e30;
     for (int r = 0; r < SIGN_BATCHES; r++) {
-        double t0 = now();
+        double t0 = bench_wall_s();
         if (!fn(arg, SIGN_BATCH)) {
-            die("an operation failed while timing");
+            bench_die("an operation failed while timing");
         }
-        double per = (now() - t0) / SIGN_BATCH;
+        double per = (bench_wall_s() - t0) / SIGN_BATCH;
         best = per < best ? per : best;
     }
     return best;
@@ -179,7 +161,7 @@ static void sha256(const uint8_t *p, size_t len, uint8_t out[32])
 {
     unsigned l;
     if (EVP_Digest(p, len, out, &l, EVP_sha256(), NULL) != 1) {
-        die("EVP_Digest");
+        bench_die("EVP_Digest");
     }
 }
 
@@ -201,7 +183,7 @@ static uint64_t level_cost(const uint8_t *pub, const uint8_t *sig, const uint8_t
     size_t qlen = 22 + n + msg_len;
     uint8_t *qin = malloc(qlen);
     if (qin == NULL) {
-        die("out of memory");
+        bench_die("out of memory");
     }
     memcpy(qin, I, 16);
     memcpy(qin + 16, sig, 4);
@@ -232,7 +214,7 @@ static uint64_t hss_cost(mm_bytes pub, mm_bytes sig, mm_bytes msg)
 {
     mm_lms_info info;
     if (mm_lms_sig_decode(pub, sig, 0, &info) != MM_OK) {
-        die("cannot decode a signature");
+        bench_die("cannot decode a signature");
     }
     uint64_t total = 0;
     for (uint32_t i = 0; i < info.levels; i++) {
@@ -358,11 +340,12 @@ static bool hs_sign(void *arg, uint64_t n)
 
 int main(void)
 {
+    bench_init("bench_lms", NULL);
     const mm_crypto *c = mm_crypto_openssl();
     printf("bench_lms (%s build)\n", MM_BENCH_BUILD_TYPE);
     char dir[] = "/tmp/bench_lms_XXXXXX";
     if (mkdtemp(dir) == NULL) {
-        die("cannot make a temporary folder");
+        bench_die("cannot make a temporary folder");
     }
     for (size_t i = 0; i < sizeof big; i++) {
         big[i] = (uint8_t)(i * 7);
@@ -370,7 +353,7 @@ int main(void)
     /* A fetched digest, as OpenSSL 3 runs fastest (no lookup per call). */
     EVP_MD *md = EVP_MD_fetch(NULL, "SHA256", NULL);
     if (md == NULL) {
-        die("no SHA-256 in OpenSSL");
+        bench_die("no SHA-256 in OpenSSL");
     }
     double block_evp = measure(evp_blocks, md) / (double)(sizeof big / 64);
     EVP_MD_free(md);
@@ -404,11 +387,11 @@ int main(void)
         memcpy(ko.ots_type, ps->ots, sizeof ps->ots);
         uint8_t pub[MM_LMS_PUB_MAX];
         size_t pub_len = 0;
-        double t0 = now();
+        double t0 = bench_wall_s();
         if (mm_lms_keygen(path, &ko, pub, &pub_len) != MM_OK) {
-            die("%s: key generation failed", ps->name);
+            bench_die("%s: key generation failed", ps->name);
         }
-        double keygen = now() - t0;
+        double keygen = bench_wall_s() - t0;
         /* Reservations of 4096 keep the state file's fsync out of the
          * signing figure (1 in 4096 signatures pays it). */
         mm_lms_signer_opts so = {c, 4096, 0};
@@ -418,7 +401,7 @@ int main(void)
         if (mm_lms_signer_open(path, &so, &key) != MM_OK ||
             mm_sign(key.crypto, &key, MM_ALG_HSS_LMS, mm_bytes_make(msg, sizeof msg), 0, sig, sizeof sig, &sig_len) !=
                 MM_OK) {
-            die("%s: signing failed", ps->name);
+            bench_die("%s: signing failed", ps->name);
         }
         verify_job vj = {mm_bytes_make(pub, pub_len), mm_bytes_make(msg, sizeof msg), mm_bytes_make(sig, sig_len)};
         uint64_t compressions = hss_cost(vj.pub, vj.sig, vj.msg);
@@ -427,8 +410,8 @@ int main(void)
         mm_crypto counting = {&counting_ops, c->user};
         compress_calls = 0;
         if (mm_lms_verify(&counting, vj.pub, vj.msg, vj.sig, 0) != MM_OK || compress_calls != compressions) {
-            die("%s: the library compressed %" PRIu64 " blocks, the count says %" PRIu64, ps->name, compress_calls,
-                compressions);
+            bench_die("%s: the library compressed %" PRIu64 " blocks, the count says %" PRIu64, ps->name,
+                      compress_calls, compressions);
         }
         double bound = (double)compressions * block_evp;
         double verify = measure(mamori_verify, &vj);
@@ -449,27 +432,27 @@ int main(void)
         static unsigned char aux[1 << 20];
         size_t aux_len = hss_get_aux_data_len(sizeof aux, ps->levels, lm, ots);
         if (!hss_validate_signature(pub, msg, sizeof msg, sig, sig_len, NULL)) {
-            die("%s: hash-sigs refuses mamori's signature", ps->name);
+            bench_die("%s: hash-sigs refuses mamori's signature", ps->name);
         }
         if (!hss_generate_private_key(hs_random, ps->levels, lm, ots, hs_update, NULL, hpub, sizeof hpub, aux, aux_len,
                                       NULL)) {
-            die("%s: hash-sigs key generation failed", ps->name);
+            bench_die("%s: hash-sigs key generation failed", ps->name);
         }
         hs_signer hs;
         hs.w = hss_load_private_key(hs_read, NULL, (size_t)64 << 20, aux, aux_len, NULL);
         hs.sig_len = hss_get_signature_len_from_working_key(hs.w);
         hs.sig = malloc(hs.sig_len);
         if (hs.w == NULL || hs.sig == NULL || !hs_sign(&hs, 1)) {
-            die("%s: hash-sigs signing failed", ps->name);
+            bench_die("%s: hash-sigs signing failed", ps->name);
         }
         mm_bytes hp = mm_bytes_make(hpub, pub_len);
         if (mm_lms_verify(c, hp, vj.msg, mm_bytes_make(hs.sig, hs.sig_len), 0) != MM_OK) {
-            die("%s: mamori refuses hash-sigs's signature", ps->name);
+            bench_die("%s: mamori refuses hash-sigs's signature", ps->name);
         }
         msg[0] ^= 1;
         if (hss_validate_signature(pub, msg, sizeof msg, sig, sig_len, NULL) ||
             mm_lms_verify(c, hp, vj.msg, mm_bytes_make(hs.sig, hs.sig_len), 0) == MM_OK) {
-            die("%s: a changed message verifies", ps->name);
+            bench_die("%s: a changed message verifies", ps->name);
         }
         msg[0] ^= 1;
         double hs_v = measure(hs_verify, &vj);

@@ -94,3 +94,11 @@ const char *mm_test_hex(mm_bytes b)
     text[o.len] = '\0';
     return text;
 }
+
+void mm_test_remove_dir(const char *dir)
+{
+    char cmd[1100];
+    int n = snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_true(n > 0 && (size_t)n < sizeof cmd);
+    assert_int_equal(system(cmd), 0);
+}

@@ -31,6 +31,10 @@ const char *mm_test_shared_dir(void);
  * the reason printed. Returns only when the file exists. */
 void mm_test_shared_path(const char *sub, char *out, size_t cap);
 
+/* Removes the folder dir and all it holds (rm -rf); fails the test if that
+ * fails. */
+void mm_test_remove_dir(const char *dir);
+
 /* Lower-case hex of b into a static buffer (for messages). */
 const char *mm_test_hex(mm_bytes b);
 

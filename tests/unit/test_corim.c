@@ -63,9 +63,7 @@ static int teardown(void **state)
     mm_key_free(&signer);
     mm_key_free(&stranger);
     mm_key_free(&attester);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    mm_test_remove_dir(dir);
     return 0;
 }
 

@@ -496,16 +496,37 @@ static mm_bytes base_iv_of(json_t *layer, uint8_t base[12])
     return mm_bytes_make(base, 12);
 }
 
+/* Imports the key of holder ("key", a JWK) for layer (its alg, pinned
+ * where the layer sends it unprotected); the stage and the refused alg in x
+ * name a refusal. k keeps the parsed key; *alg gets the layer's alg. */
+static mm_err import_example_key(example *x, json_t *holder, json_t *layer, bool with_private, jwk *k, int32_t *alg,
+                                 mm_key *out)
+{
+    jwk_parse(jget(holder, "key"), k, x->name);
+    int where = layer_alg(layer, alg, x->name);
+    x->stage = "key import";
+    x->refused_alg = *alg;
+    return import_key(k, with_private, pin_for(where, *alg), out);
+}
+
+/* A verified single-layer message (COSE_Sign1, COSE_Mac0): its alg, its
+ * payload, and the structure it was signed or MACed over as the example's
+ * intermediate `inter` gives it. */
+static void check_single(example *x, const mm_cose_headers *hdr, mm_bytes payload, int32_t alg, mm_bytes aad,
+                         const char *inter, const char *context)
+{
+    check_alg(x, hdr->alg, alg);
+    check_bytes(x, "payload", payload, x->pt);
+    mm_bytes items[3] = {hdr->protected_bytes, aad, payload};
+    check_structure(x, jstr(x->inter, inter), context, items, 3);
+}
+
 static mm_err run_sign1(example *x, json_t *layer)
 {
     jwk k;
-    jwk_parse(jget(layer, "key"), &k, x->name);
     int32_t alg;
-    int where = layer_alg(layer, &alg, x->name);
     mm_key pub;
-    x->stage = "key import";
-    x->refused_alg = alg;
-    mm_err e = import_key(&k, false, pin_for(where, alg), &pub);
+    mm_err e = import_example_key(x, layer, layer, false, &k, &alg, &pub);
     if (e != MM_OK) {
         return e;
     }
@@ -520,10 +541,7 @@ static mm_err run_sign1(example *x, json_t *layer)
         e = mm_cose_sign1_verify(&s, &v);
     }
     if (e == MM_OK && !x->fail) {
-        check_alg(x, s.hdr.alg, alg);
-        check_bytes(x, "payload", s.payload, x->pt);
-        mm_bytes items[3] = {s.hdr.protected_bytes, aad, s.payload};
-        check_structure(x, jstr(x->inter, "ToBeSign_hex"), "Signature1", items, 3);
+        check_single(x, &s.hdr, s.payload, alg, aad, "ToBeSign_hex", "Signature1");
     }
     mm_key_free(&pub);
     return e;
@@ -545,13 +563,9 @@ static mm_err run_sign(example *x, json_t *layer)
     for (size_t i = 0; i < s.n_signers && e == MM_OK; i++) {
         json_t *signer = json_array_get(signers, i);
         jwk k;
-        jwk_parse(jget(signer, "key"), &k, x->name);
         int32_t alg;
-        int where = layer_alg(signer, &alg, x->name);
         mm_key pub;
-        x->stage = "key import";
-        x->refused_alg = alg;
-        e = import_key(&k, false, pin_for(where, alg), &pub);
+        e = import_example_key(x, signer, signer, false, &k, &alg, &pub);
         if (e != MM_OK) {
             return e;
         }
@@ -578,13 +592,9 @@ static mm_err run_mac0(example *x, json_t *layer)
 {
     json_t *rcpt = json_array_get(jget(layer, "recipients"), 0);
     jwk k;
-    jwk_parse(jget(rcpt, "key"), &k, x->name);
     int32_t alg;
-    int where = layer_alg(layer, &alg, x->name);
     mm_key key;
-    x->stage = "key import";
-    x->refused_alg = alg;
-    mm_err e = import_key(&k, true, pin_for(where, alg), &key);
+    mm_err e = import_example_key(x, rcpt, layer, true, &k, &alg, &key);
     if (e != MM_OK) {
         return e;
     }
@@ -599,10 +609,7 @@ static mm_err run_mac0(example *x, json_t *layer)
         e = mm_cose_mac0_verify(&m, &v);
     }
     if (e == MM_OK && !x->fail) {
-        check_alg(x, m.hdr.alg, alg);
-        check_bytes(x, "payload", m.payload, x->pt);
-        mm_bytes items[3] = {m.hdr.protected_bytes, aad, m.payload};
-        check_structure(x, jstr(x->inter, "ToMac_hex"), "MAC0", items, 3);
+        check_single(x, &m.hdr, m.payload, alg, aad, "ToMac_hex", "MAC0");
         check_cek(x, k.parts.k);
     }
     mm_key_free(&key);
@@ -613,13 +620,9 @@ static mm_err run_encrypt0(example *x, json_t *layer)
 {
     json_t *rcpt = json_array_get(jget(layer, "recipients"), 0);
     jwk k;
-    jwk_parse(jget(rcpt, "key"), &k, x->name);
     int32_t alg;
-    int where = layer_alg(layer, &alg, x->name);
     mm_key key;
-    x->stage = "key import";
-    x->refused_alg = alg;
-    mm_err e = import_key(&k, true, pin_for(where, alg), &key);
+    mm_err e = import_example_key(x, rcpt, layer, true, &k, &alg, &key);
     if (e != MM_OK) {
         return e;
     }
@@ -866,12 +869,22 @@ static const char hss_no_repro[] =
     "derivations, leaf 1 in use), which mamori's signer does not take; mamori signs with keys it generates "
     "(test_lms)";
 
+/* Collects layer's header parameters into h; false, with why, when the
+ * input has one that cannot be written again. */
+static bool reproducible(const example *x, json_t *layer, hdrs *h, char *why, size_t cap)
+{
+    hdrs_collect(layer, h, x->name);
+    if (h->cannot != NULL) {
+        snprintf(why, cap, "the input has %s", h->cannot);
+        return false;
+    }
+    return true;
+}
+
 static repro repro_sign1(example *x, json_t *layer, char *why, size_t cap)
 {
     hdrs h;
-    hdrs_collect(layer, &h, x->name);
-    if (h.cannot != NULL) {
-        snprintf(why, cap, "the input has %s", h.cannot);
+    if (!reproducible(x, layer, &h, why, cap)) {
         return R_NOT;
     }
     jwk k;
@@ -968,9 +981,7 @@ static repro repro_sign(example *x, json_t *layer, char *why, size_t cap)
 static repro repro_mac0(example *x, json_t *layer, char *why, size_t cap)
 {
     hdrs h;
-    hdrs_collect(layer, &h, x->name);
-    if (h.cannot != NULL) {
-        snprintf(why, cap, "the input has %s", h.cannot);
+    if (!reproducible(x, layer, &h, why, cap)) {
         return R_NOT;
     }
     jwk k;
@@ -1009,9 +1020,7 @@ static mm_cose_encrypt_opts encrypt_opts(const example *x, const hdrs *h, mm_byt
 static repro repro_encrypt0(example *x, json_t *layer, char *why, size_t cap)
 {
     hdrs h;
-    hdrs_collect(layer, &h, x->name);
-    if (h.cannot != NULL) {
-        snprintf(why, cap, "the input has %s", h.cannot);
+    if (!reproducible(x, layer, &h, why, cap)) {
         return R_NOT;
     }
     mm_cose_encrypt m;

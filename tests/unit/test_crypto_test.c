@@ -24,6 +24,16 @@ static void gen(const mm_crypto *c, int32_t kty, int32_t crv_or_bits, unsigned f
     assert_int_equal(mm_key_generate(c, kty, crv_or_bits, 0, flags, k), MM_OK);
 }
 
+/* The symmetric key b. */
+static void sym_key_of(const mm_crypto *c, mm_bytes b, mm_key *k)
+{
+    mm_key_parts p;
+    memset(&p, 0, sizeof p);
+    p.kty = MM_KTY_SYMMETRIC;
+    p.k = b;
+    assert_int_equal(mm_key_import(c, &p, 0, k), MM_OK);
+}
+
 /* A symmetric key with bytes 0, 1, 2, ... plus offset. */
 static void sym_key(const mm_crypto *c, size_t len, uint8_t offset, mm_key *k)
 {
@@ -32,11 +42,7 @@ static void sym_key(const mm_crypto *c, size_t len, uint8_t offset, mm_key *k)
     for (size_t i = 0; i < len; i++) {
         b[i] = (uint8_t)(i + offset);
     }
-    mm_key_parts p;
-    memset(&p, 0, sizeof p);
-    p.kty = MM_KTY_SYMMETRIC;
-    p.k = mm_bytes_make(b, len);
-    assert_int_equal(mm_key_import(c, &p, 0, k), MM_OK);
+    sym_key_of(c, mm_bytes_make(b, len), k);
 }
 
 static mm_bytes view(const uint8_t *p, size_t n) { return mm_bytes_make(p, n); }
@@ -82,6 +88,40 @@ static const hash_vector hash_vectors[] = {
      "a2e4eadb217ad8cc09b"},
 };
 
+/* Hash (key NULL) or HMAC contexts, through one set of calls. */
+static void md_init(const mm_crypto *c, mm_crypto_ctx *ctx, int32_t alg, const mm_key *key)
+{
+    if (key == NULL) {
+        assert_int_equal(mm_hash_init(c, ctx, alg), MM_OK);
+    } else {
+        assert_int_equal(mm_hmac_init(c, ctx, alg, key), MM_OK);
+    }
+}
+
+static void md_update(const mm_crypto *c, mm_crypto_ctx *ctx, const mm_key *key, mm_bytes data)
+{
+    assert_int_equal(key == NULL ? mm_hash_update(c, ctx, data) : mm_hmac_update(c, ctx, data), MM_OK);
+}
+
+/* Finishes ctx into out; returns the length. */
+static size_t md_final(const mm_crypto *c, mm_crypto_ctx *ctx, const mm_key *key, uint8_t *out)
+{
+    size_t len = 0;
+    assert_int_equal(key == NULL ? mm_hash_final(c, ctx, out, &len) : mm_hmac_final(c, ctx, out, &len), MM_OK);
+    return len;
+}
+
+/* The digest or MAC of msg given repeat times, in one context. */
+static size_t md_stream(const mm_crypto *c, int32_t alg, const mm_key *key, mm_bytes msg, size_t repeat, uint8_t *out)
+{
+    mm_crypto_ctx ctx;
+    md_init(c, &ctx, alg, key);
+    for (size_t r = 0; r < repeat; r++) {
+        md_update(c, &ctx, key, msg);
+    }
+    return md_final(c, &ctx, key, out);
+}
+
 static void test_hash_vectors(void **state)
 {
     (void)state;
@@ -92,13 +132,7 @@ static void test_hash_vectors(void **state)
         uint8_t want[MM_HASH_MAX];
         uint8_t got[MM_HASH_MAX];
         size_t want_len = mm_test_unhex(v->digest, want, sizeof want);
-        size_t len = 0;
-        mm_crypto_ctx ctx;
-        assert_int_equal(mm_hash_init(c, &ctx, v->alg), MM_OK);
-        for (size_t r = 0; r < v->repeat; r++) {
-            assert_int_equal(mm_hash_update(c, &ctx, mm_bytes_from_cstr(v->msg)), MM_OK);
-        }
-        assert_int_equal(mm_hash_final(c, &ctx, got, &len), MM_OK);
+        size_t len = md_stream(c, v->alg, NULL, mm_bytes_from_cstr(v->msg), v->repeat, got);
         assert_int_equal(len, want_len);
         assert_int_equal(len, mm_hash_len(v->alg));
         assert_memory_equal(got, want, len);
@@ -150,17 +184,9 @@ static void test_hmac_vectors(void **state)
         uint8_t want[MM_HASH_MAX];
         uint8_t got[MM_HASH_MAX];
         size_t want_len = mm_test_unhex(v->mac, want, sizeof want);
-        mm_key_parts p;
-        memset(&p, 0, sizeof p);
-        p.kty = MM_KTY_SYMMETRIC;
-        p.k = view(kb, mm_test_unhex(v->key_hex, kb, sizeof kb));
         mm_key k;
-        assert_int_equal(mm_key_import(c, &p, 0, &k), MM_OK);
-        mm_crypto_ctx ctx;
-        size_t len = 0;
-        assert_int_equal(mm_hmac_init(c, &ctx, v->alg, &k), MM_OK);
-        assert_int_equal(mm_hmac_update(c, &ctx, mm_bytes_from_cstr(v->data)), MM_OK);
-        assert_int_equal(mm_hmac_final(c, &ctx, got, &len), MM_OK);
+        sym_key_of(c, view(kb, mm_test_unhex(v->key_hex, kb, sizeof kb)), &k);
+        size_t len = md_stream(c, v->alg, &k, mm_bytes_from_cstr(v->data), 1, got);
         assert_int_equal(len, want_len);
         assert_memory_equal(got, want, len);
         mm_key_free(&k);
@@ -235,36 +261,24 @@ static void stream_splits(const mm_crypto *c, int32_t alg, const mm_key *key, co
     uint8_t whole[MM_HASH_MAX];
     uint8_t part[MM_HASH_MAX];
     size_t whole_len = 0;
-    size_t len = 0;
-    mm_crypto_ctx ctx;
     if (key == NULL) {
         assert_int_equal(mm_hash(c, alg, view(msg, n), whole, &whole_len), MM_OK);
     } else {
-        assert_int_equal(mm_hmac_init(c, &ctx, alg, key), MM_OK);
-        assert_int_equal(mm_hmac_update(c, &ctx, view(msg, n)), MM_OK);
-        assert_int_equal(mm_hmac_final(c, &ctx, whole, &whole_len), MM_OK);
+        whole_len = md_stream(c, alg, key, view(msg, n), 1, whole);
     }
     for (size_t split = 0; split <= n + 1; split++) {
         /* split == n + 1 means one byte per update. */
-        mm_err (*update)(const mm_crypto *, mm_crypto_ctx *, mm_bytes) = key == NULL ? mm_hash_update : mm_hmac_update;
-        if (key == NULL) {
-            assert_int_equal(mm_hash_init(c, &ctx, alg), MM_OK);
-        } else {
-            assert_int_equal(mm_hmac_init(c, &ctx, alg, key), MM_OK);
-        }
+        mm_crypto_ctx ctx;
+        md_init(c, &ctx, alg, key);
         if (split <= n) {
-            assert_int_equal(update(c, &ctx, view(msg, split)), MM_OK);
-            assert_int_equal(update(c, &ctx, view(msg + split, n - split)), MM_OK);
+            md_update(c, &ctx, key, view(msg, split));
+            md_update(c, &ctx, key, view(msg + split, n - split));
         } else {
             for (size_t i = 0; i < n; i++) {
-                assert_int_equal(update(c, &ctx, view(msg + i, 1)), MM_OK);
+                md_update(c, &ctx, key, view(msg + i, 1));
             }
         }
-        if (key == NULL) {
-            assert_int_equal(mm_hash_final(c, &ctx, part, &len), MM_OK);
-        } else {
-            assert_int_equal(mm_hmac_final(c, &ctx, part, &len), MM_OK);
-        }
+        size_t len = md_final(c, &ctx, key, part);
         assert_int_equal(len, whole_len);
         assert_memory_equal(part, whole, len);
     }

@@ -178,18 +178,42 @@ static void test_ear_examples(void **state)
 
 #define EAT_EX "specs/eat/eat-cddl/Example-Payloads/"
 
+/* An RFC 9711 JSON example and its CBOR (heap). */
+typedef struct json_example {
+    json_t *j;
+    uint8_t *cbor;
+    size_t len;
+} json_example;
+
+/* Loads the example file, converts it to CBOR and decodes the claims into
+ * *c (over s, cleared first). */
+static json_example example_decode(const char *file, eat_store *s, mm_eat_claims *c)
+{
+    char sub[256];
+    snprintf(sub, sizeof sub, EAT_EX "%s", file);
+    json_example x;
+    x.j = load_json(sub, false);
+    x.len = to_cbor(x.j, &x.cbor);
+    eat_store_init(s);
+    assert_int_equal(mm_eat_claims_decode(mm_bytes_make(x.cbor, x.len), 0, &s->st, c, NULL), MM_OK);
+    return x;
+}
+
+/* The example's CBOR comes back as its JSON; frees x. */
+static void example_back(json_example *x, const char *file)
+{
+    assert_back(x->cbor, x->len, x->j, file);
+    free(x->cbor);
+    json_decref(x->j);
+}
+
 static void test_eat_examples(void **state)
 {
     (void)state;
     eat_store s;
     mm_eat_claims c;
-    uint8_t *cbor;
-    size_t len;
-
-    json_t *j = load_json(EAT_EX "simple.json", false);
-    len = to_cbor(j, &cbor);
-    eat_store_init(&s);
-    assert_int_equal(mm_eat_claims_decode(mm_bytes_make(cbor, len), 0, &s.st, &c, NULL), MM_OK);
+    json_example x;
+    x = example_decode("simple.json", &s, &c);
     assert_hex(c.nonce, "3080c1347dbc8a2a22b233f2");
     assert_hex(c.ueid, "0200048b3acadd");
     assert_int_equal(c.oemid.form, MM_EAT_OEMID_PEN);
@@ -197,49 +221,29 @@ static void test_eat_examples(void **state)
     assert_text(c.swname, "Acme IoT OS");
     assert_true(c.swversion.bare); /* "3.1.4", not ["3.1.4"]: as the example writes it */
     assert_text(c.swversion.version, "3.1.4");
-    assert_back(cbor, len, j, "simple.json");
-    free(cbor);
-    json_decref(j);
+    example_back(&x, "simple.json");
 
-    j = load_json(EAT_EX "audio_ss.json", false);
-    len = to_cbor(j, &cbor);
-    eat_store_init(&s);
-    assert_int_equal(mm_eat_claims_decode(mm_bytes_make(cbor, len), 0, &s.st, &c, NULL), MM_OK);
+    x = example_decode("audio_ss.json", &s, &c);
     assert_int_equal(c.oemid.form, MM_EAT_OEMID_IEEE);
     assert_int_equal(c.ueid.len, 17);
-    assert_back(cbor, len, j, "audio_ss.json");
-    free(cbor);
-    json_decref(j);
+    example_back(&x, "audio_ss.json");
 
-    j = load_json(EAT_EX "graphics_ss.json", false);
-    len = to_cbor(j, &cbor);
-    eat_store_init(&s);
-    assert_int_equal(mm_eat_claims_decode(mm_bytes_make(cbor, len), 0, &s.st, &c, NULL), MM_OK);
+    x = example_decode("graphics_ss.json", &s, &c);
     assert_int_equal(c.oemid.form, MM_EAT_OEMID_PEN);
     assert_int_equal(c.oemid.pen, 75000);
     assert_int_equal(c.oemboot, true);
     assert_text(c.swname, "Graphics OS");
-    assert_back(cbor, len, j, "graphics_ss.json");
-    free(cbor);
-    json_decref(j);
+    example_back(&x, "graphics_ss.json");
 
-    j = load_json(EAT_EX "main_token_claims.json", false);
-    len = to_cbor(j, &cbor);
-    eat_store_init(&s);
-    assert_int_equal(mm_eat_claims_decode(mm_bytes_make(cbor, len), 0, &s.st, &c, NULL), MM_OK);
+    x = example_decode("main_token_claims.json", &s, &c);
     assert_int_equal(c.n_submods, 2);
     assert_int_equal(c.submods[0].kind, MM_EAT_SUBMOD_DIGEST);
     assert_int_equal(mm_eat_digest_alg(&c.submods[0]), MM_ALG_SHA256);
-    assert_back(cbor, len, j, "main_token_claims.json");
-    free(cbor);
-    json_decref(j);
+    example_back(&x, "main_token_claims.json");
 
     /* Submodules in JSON: the nested CWT is the same bytes as in the CBOR
      * example (submods.diag), the ueid is padded base64. */
-    j = load_json(EAT_EX "submods.json", false);
-    len = to_cbor(j, &cbor);
-    eat_store_init(&s);
-    assert_int_equal(mm_eat_claims_decode(mm_bytes_make(cbor, len), 0, &s.st, &c, NULL), MM_OK);
+    x = example_decode("submods.json", &s, &c);
     assert_int_equal(c.dbgstat, MM_EAT_DBG_DISABLED_PERMANENTLY);
     assert_int_equal(c.cwt.iat, 1526542894);
     assert_int_equal(c.ueid.len, 16);
@@ -276,11 +280,11 @@ static void test_eat_examples(void **state)
     assert_int_equal(json_object_set(folded, "oemboot", json_object_get(folded, "secboot")), 0);
     assert_int_equal(json_object_del(folded, "secboot"), 0);
     len_f = to_cbor(folded, &cbor_f);
-    assert_true(len_f == len && memcmp(cbor_f, cbor, len) == 0);
+    assert_true(len_f == x.len && memcmp(cbor_f, x.cbor, x.len) == 0);
     free(cbor_f);
     json_decref(folded);
-    free(cbor);
-    json_decref(j);
+    free(x.cbor);
+    json_decref(x.j);
 }
 
 static void test_json_deb(void **state)

@@ -392,9 +392,7 @@ static void test_sqlite(void **state)
     assert_int_equal(mm_sqlite_open(path2, v1, 1, &db), MM_OK);
     assert_int_equal(mm_sqlite_exec(db, "NOT SQL"), MM_ERR_PLATFORM);
     sqlite3_close(db);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    mm_test_remove_dir(dir);
 }
 
 int main(void)

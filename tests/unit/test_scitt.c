@@ -271,22 +271,45 @@ typedef struct hand {
     mm_err check;
 } hand;
 
-static size_t sign_by_hand(const char *spec, bool with_kid, uint8_t *buf, size_t cap)
+/* Header parameters written "label|flags|hex;label|flags|hex..." (spec is
+ * cut up on the way) into params (at most max), their values into values
+ * (each entry `each` bytes). Returns how many. */
+static size_t parse_params(char *spec, mm_cose_param *params, size_t max, uint8_t *values, size_t each)
 {
-    mm_cose_param params[8];
-    uint8_t values[8][256];
     size_t n = 0;
-    char copy[1024];
-    snprintf(copy, sizeof copy, "%s", spec);
-    for (char *save = NULL, *item = strtok_r(copy, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
+    for (char *save = NULL, *item = strtok_r(spec, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
+        assert_true(n < max);
         long long label = 0;
         unsigned flags = 0;
         int off = 0;
         assert_int_equal(sscanf(item, "%lld|%u|%n", &label, &flags, &off), 2);
-        size_t len = mm_test_unhex(item + off, values[n], sizeof values[n]);
-        params[n] = (mm_cose_param){label, mm_bytes_make(values[n], len), flags};
+        uint8_t *value = values + n * each;
+        size_t len = mm_test_unhex(item + off, value, each);
+        params[n] = (mm_cose_param){label, mm_bytes_make(value, len), flags};
         n++;
     }
+    return n;
+}
+
+/* COSE_Sign1 of payload with o into buf; fails the test, naming spec, if it
+ * cannot be made. */
+static size_t sign_spec(const mm_cose_create_opts *o, mm_bytes payload, const char *spec, uint8_t *buf, size_t cap)
+{
+    mm_buf out = mm_buf_make(buf, cap);
+    mm_err e = mm_cose_sign1_create(o, payload, &out);
+    if (e != MM_OK) {
+        fail_msg("signing %s: %s", spec, mm_errname(e));
+    }
+    return out.len;
+}
+
+static size_t sign_by_hand(const char *spec, bool with_kid, uint8_t *buf, size_t cap)
+{
+    mm_cose_param params[8];
+    uint8_t values[8][256];
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", spec);
+    size_t n = parse_params(copy, params, 8, &values[0][0], sizeof values[0]);
     mm_cose_create_opts o;
     memset(&o, 0, sizeof o);
     o.crypto = crypto;
@@ -295,12 +318,7 @@ static size_t sign_by_hand(const char *spec, bool with_kid, uint8_t *buf, size_t
     o.flags = MM_COSE_KID_PROTECTED;
     o.params = params;
     o.n_params = n;
-    mm_buf out = mm_buf_make(buf, cap);
-    mm_err e = mm_cose_sign1_create(&o, MM_BYTES_LIT("payload"), &out);
-    if (e != MM_OK) {
-        fail_msg("signing %s: %s", spec, mm_errname(e));
-    }
-    return out.len;
+    return sign_spec(&o, MM_BYTES_LIT("payload"), spec, buf, cap);
 }
 
 static void test_statement_rules(void **state)
@@ -843,16 +861,7 @@ static size_t receipt_by_hand(const char *spec, unsigned flags, uint8_t *buf, si
     expanded[at] = '\0';
     mm_cose_param params[8];
     static uint8_t values[8][2048];
-    size_t n = 0;
-    for (char *save = NULL, *item = strtok_r(expanded, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
-        long long label = 0;
-        unsigned pflags = 0;
-        int off = 0;
-        assert_int_equal(sscanf(item, "%lld|%u|%n", &label, &pflags, &off), 2);
-        size_t len = mm_test_unhex(item + off, values[n], sizeof values[n]);
-        params[n] = (mm_cose_param){label, mm_bytes_make(values[n], len), pflags};
-        n++;
-    }
+    size_t n = parse_params(expanded, params, 8, &values[0][0], sizeof values[0]);
     mm_cose_create_opts o;
     memset(&o, 0, sizeof o);
     o.crypto = crypto;
@@ -861,12 +870,7 @@ static size_t receipt_by_hand(const char *spec, unsigned flags, uint8_t *buf, si
     o.n_params = n;
     o.flags = flags;
     uint8_t root[H] = {0};
-    mm_buf out = mm_buf_make(buf, cap);
-    mm_err e = mm_cose_sign1_create(&o, mm_bytes_make(root, H), &out);
-    if (e != MM_OK) {
-        fail_msg("signing %s: %s", spec, mm_errname(e));
-    }
-    return out.len;
+    return sign_spec(&o, mm_bytes_make(root, H), spec, buf, cap);
 }
 
 static void test_receipt_malformed(void **state)
@@ -1176,6 +1180,28 @@ static void test_ccf_receipts(void **state)
  * the inclusion proof of leaf 3 must lead to the same root. With the test
  * backend told to accept any signature, both then verify end to end.
  */
+/* The first proof of proofs, [a, b, [hashes]] in its bstr, read by hand:
+ * it must be [want_a, want_b, [n hashes]]; the hashes go into path. */
+static void read_proof(mm_bytes proofs, uint64_t want_a, uint64_t want_b, mm_bytes *path, size_t n)
+{
+    mm_bytes content;
+    uint64_t a, b;
+    size_t got_n;
+    mm_cbor_dec d;
+    assert_int_equal(mm_cbor_dec_init(&d, proofs, 0), MM_OK);
+    assert_int_equal(mm_cbor_enter_array(&d, NULL), MM_OK);
+    assert_int_equal(mm_cbor_get_bstr(&d, &content), MM_OK);
+    assert_int_equal(mm_cbor_dec_init(&d, content, 0), MM_OK);
+    assert_int_equal(mm_cbor_enter_array(&d, NULL), MM_OK);
+    assert_int_equal(mm_cbor_get_uint(&d, &a), MM_OK);
+    assert_int_equal(mm_cbor_get_uint(&d, &b), MM_OK);
+    assert_int_equal(mm_cbor_enter_array(&d, &got_n), MM_OK);
+    assert_true(a == want_a && b == want_b && got_n == n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(mm_cbor_get_bstr(&d, &path[i]), MM_OK);
+    }
+}
+
 static void test_cose_receipt_examples(void **state)
 {
     (void)state;
@@ -1195,34 +1221,9 @@ static void test_cose_receipt_examples(void **state)
     assert_true(mm_bytes_equal(ri.iss, MM_BYTES_LIT("https://transparency-service.example.com")));
 
     /* The proofs, read by hand: [5, 3, [3 hashes]] and [3, 5, [4 hashes]]. */
-    mm_bytes ip[3], cp[4], content;
-    uint64_t a, b;
-    size_t n;
-    mm_cbor_dec d;
-    assert_int_equal(mm_cbor_dec_init(&d, ri.proofs, 0), MM_OK);
-    assert_int_equal(mm_cbor_enter_array(&d, NULL), MM_OK);
-    assert_int_equal(mm_cbor_get_bstr(&d, &content), MM_OK);
-    assert_int_equal(mm_cbor_dec_init(&d, content, 0), MM_OK);
-    assert_int_equal(mm_cbor_enter_array(&d, NULL), MM_OK);
-    assert_int_equal(mm_cbor_get_uint(&d, &a), MM_OK);
-    assert_int_equal(mm_cbor_get_uint(&d, &b), MM_OK);
-    assert_int_equal(mm_cbor_enter_array(&d, &n), MM_OK);
-    assert_true(a == 5 && b == 3 && n == 3);
-    for (size_t i = 0; i < n; i++) {
-        assert_int_equal(mm_cbor_get_bstr(&d, &ip[i]), MM_OK);
-    }
-    assert_int_equal(mm_cbor_dec_init(&d, rc.proofs, 0), MM_OK);
-    assert_int_equal(mm_cbor_enter_array(&d, NULL), MM_OK);
-    assert_int_equal(mm_cbor_get_bstr(&d, &content), MM_OK);
-    assert_int_equal(mm_cbor_dec_init(&d, content, 0), MM_OK);
-    assert_int_equal(mm_cbor_enter_array(&d, NULL), MM_OK);
-    assert_int_equal(mm_cbor_get_uint(&d, &a), MM_OK);
-    assert_int_equal(mm_cbor_get_uint(&d, &b), MM_OK);
-    assert_int_equal(mm_cbor_enter_array(&d, &n), MM_OK);
-    assert_true(a == 3 && b == 5 && n == 4);
-    for (size_t i = 0; i < n; i++) {
-        assert_int_equal(mm_cbor_get_bstr(&d, &cp[i]), MM_OK);
-    }
+    mm_bytes ip[3], cp[4];
+    read_proof(ri.proofs, 5, 3, ip, 3);
+    read_proof(rc.proofs, 3, 5, cp, 4);
 
     /* RFC 9162: consistency 3 -> 5 is [D2, D3, MTH(D0:2), D4], the inclusion
      * of leaf 3 in 5 is [D2, MTH(D0:2), D4]: the leaf is the proof's D3. A

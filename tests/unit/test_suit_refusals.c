@@ -85,15 +85,23 @@ static uint8_t *envelope(uint64_t seq, const char *members, const char *extra, s
     return envelope_by(&signer, MM_ALG_ES256, seq, members, extra, len);
 }
 
+/* A device trusting anchor, with the given vendor and class identifiers and
+ * one component holding the installed firmware. */
+static suit_harness *device_with(const mm_key *anchor, const char *vendor_hex, const char *class_hex)
+{
+    suit_harness *h = suit_h_new(crypto());
+    suit_h_anchor_key(h, anchor);
+    suit_h_ids(h, vendor_hex, class_hex);
+    int c = suit_h_component(h, "[h'00']");
+    assert_int_equal(mm_memdev_set_content(&h->dev, c, mm_bytes_make(installed, sizeof installed - 1)), MM_OK);
+    return h;
+}
+
 /* The device: one component holding the installed firmware, the URI of the
  * new one, the vendor and class of the manifests here. */
 static suit_harness *device(void)
 {
-    suit_harness *h = suit_h_new(crypto());
-    suit_h_anchor_key(h, &signer);
-    suit_h_ids(h, VENDOR, CLASS);
-    int c = suit_h_component(h, "[h'00']");
-    assert_int_equal(mm_memdev_set_content(&h->dev, c, mm_bytes_make(installed, sizeof installed - 1)), MM_OK);
+    suit_harness *h = device_with(&signer, VENDOR, CLASS);
     assert_int_equal(mm_memdev_add_uri(&h->dev, MM_BYTES_LIT(URI), mm_bytes_make(firmware, sizeof firmware - 1)),
                      MM_OK);
     h->dev.no_view = true; /* here images are read in chunks, as from flash */
@@ -167,13 +175,32 @@ static void expect_refused(suit_harness *h, const uint8_t *env, size_t len, mm_e
            mm_suit_reason_name(f->reason), f->section, f->command, f->offset);
 }
 
+/* env (a heap buffer, freed here) is refused on the standard device. */
+static void refuse_on_device(uint8_t *env, size_t len, mm_err err, mm_suit_reason reason, int32_t section,
+                             int32_t command, const char *what)
+{
+    suit_harness *h = device();
+    expect_refused(h, env, len, err, reason, section, command, what);
+    suit_h_free(h);
+    free(env);
+}
+
 static void run_case(const char *members, const char *extra, mm_err err, mm_suit_reason reason, int32_t section,
                      int32_t command, const char *what)
 {
     size_t len;
     uint8_t *env = envelope(5, members, extra, &len);
+    refuse_on_device(env, len, err, reason, section, command, what);
+}
+
+/* The manifest with members (and extra envelope members) is accepted for
+ * update on the standard device. */
+static void run_accepted(const char *members, const char *extra)
+{
+    size_t len;
+    uint8_t *env = envelope(5, members, extra, &len);
     suit_harness *h = device();
-    expect_refused(h, env, len, err, reason, section, command, what);
+    assert_int_equal(suit_h_process(h, mm_bytes_make(env, len), MM_SUIT_PROC_UPDATE), MM_OK);
     suit_h_free(h);
     free(env);
 }
@@ -197,14 +224,10 @@ static void test_wrong_key(void **state)
     (void)state;
     size_t len;
     uint8_t *env = envelope(5, VALIDATE ", " INSTALL, NULL, &len);
-    suit_harness *h = suit_h_new(crypto());
     mm_key other;
     memset(&other, 0, sizeof other);
     assert_int_equal(mm_key_generate(crypto(), MM_KTY_EC2, MM_CRV_P256, 0, 0, &other), MM_OK);
-    suit_h_anchor_key(h, &other);
-    suit_h_ids(h, VENDOR, CLASS);
-    int c = suit_h_component(h, "[h'00']");
-    assert_int_equal(mm_memdev_set_content(&h->dev, c, mm_bytes_make(installed, sizeof installed - 1)), MM_OK);
+    suit_harness *h = device_with(&other, VENDOR, CLASS);
     expect_refused(h, env, len, MM_ERR_VERIFY, MM_SUIT_REASON_UNAUTHORISED, 0, 0, "wrong key");
     mm_key_free(&other);
     suit_h_free(h);
@@ -288,19 +311,11 @@ static void test_identity(void **state)
     (void)state;
     size_t len;
     uint8_t *env = envelope(5, VALIDATE ", " INSTALL, NULL, &len);
-    suit_harness *h = suit_h_new(crypto());
-    suit_h_anchor_key(h, &signer);
-    suit_h_ids(h, "00000000000000000000000000000000", CLASS);
-    int c = suit_h_component(h, "[h'00']");
-    assert_int_equal(mm_memdev_set_content(&h->dev, c, mm_bytes_make(installed, sizeof installed - 1)), MM_OK);
+    suit_harness *h = device_with(&signer, "00000000000000000000000000000000", CLASS);
     expect_refused(h, env, len, MM_ERR_CONDITION, MM_SUIT_REASON_CONDITION_FAILED, MM_SUIT_SECTION_COMMON,
                    MM_SUIT_CMD_VENDOR_ID, "wrong vendor id");
     suit_h_free(h);
-    h = suit_h_new(crypto());
-    suit_h_anchor_key(h, &signer);
-    suit_h_ids(h, VENDOR, "00000000000000000000000000000000");
-    c = suit_h_component(h, "[h'00']");
-    assert_int_equal(mm_memdev_set_content(&h->dev, c, mm_bytes_make(installed, sizeof installed - 1)), MM_OK);
+    h = device_with(&signer, VENDOR, "00000000000000000000000000000000");
     expect_refused(h, env, len, MM_ERR_CONDITION, MM_SUIT_REASON_CONDITION_FAILED, MM_SUIT_SECTION_COMMON,
                    MM_SUIT_CMD_CLASS_ID, "wrong class id");
     suit_h_free(h);
@@ -339,11 +354,8 @@ static void test_unknown_command(void **state)
     size_t len;
     uint8_t *env = suit_fixture(crypto(), &signer, MM_ALG_ES256,
                                 "{1: 1, 2: 5, 3: << {2: [[h'00']], 4: << [21, 2] >>} >>, " VALIDATE "}", NULL, &len);
-    suit_harness *h = device();
-    expect_refused(h, env, len, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_COMMAND_UNSUPPORTED, MM_SUIT_SECTION_COMMON,
-                   MM_SUIT_CMD_FETCH, "fetch in the shared sequence");
-    suit_h_free(h);
-    free(env);
+    refuse_on_device(env, len, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_COMMAND_UNSUPPORTED, MM_SUIT_SECTION_COMMON,
+                     MM_SUIT_CMD_FETCH, "fetch in the shared sequence");
 }
 
 static void test_component_index(void **state)
@@ -359,11 +371,8 @@ static void test_component_index(void **state)
     size_t len;
     uint8_t *env = suit_fixture(crypto(), &signer, MM_ALG_ES256, "{1: 1, 2: 5, 3: << {2: [[h'07']]} >>, " VALIDATE "}",
                                 NULL, &len);
-    suit_harness *h = device();
-    expect_refused(h, env, len, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_COMPONENT_UNSUPPORTED, 0, 0,
-                   "component the device lacks");
-    suit_h_free(h);
-    free(env);
+    refuse_on_device(env, len, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_COMPONENT_UNSUPPORTED, 0, 0,
+                     "component the device lacks");
 }
 
 static void test_parameters_missing(void **state)
@@ -402,12 +411,7 @@ static void test_limits(void **state)
     char members[8192];
     /* MM_SUIT_MAX_NESTING levels run; one more is refused. */
     nested(members, sizeof members, MM_SUIT_MAX_NESTING);
-    size_t len;
-    uint8_t *env = envelope(5, members, NULL, &len);
-    suit_harness *h = device();
-    assert_int_equal(suit_h_process(h, mm_bytes_make(env, len), MM_SUIT_PROC_UPDATE), MM_OK);
-    suit_h_free(h);
-    free(env);
+    run_accepted(members, NULL);
     nested(members, sizeof members, MM_SUIT_MAX_NESTING + 1);
     run_case(members, NULL, MM_ERR_NESTING, MM_SUIT_REASON_CBOR_PARSE, MM_SUIT_SECTION_INSTALL,
              MM_SUIT_CMD_RUN_SEQUENCE, "nesting too deep");
@@ -420,8 +424,9 @@ static void test_limits(void **state)
     run_case(members, NULL, MM_ERR_TOO_LARGE, MM_SUIT_REASON_CBOR_PARSE, MM_SUIT_SECTION_INSTALL, 0,
              "sequence too long");
     /* An image larger than the size the manifest states. */
-    env = envelope(5, VALIDATE ", " INSTALL, NULL, &len);
-    h = device();
+    size_t len;
+    uint8_t *env = envelope(5, VALIDATE ", " INSTALL, NULL, &len);
+    suit_harness *h = device();
     h->dev.uris[0].content = MM_BYTES_LIT("firmware 5.0 for the catalogue, and more");
     expect_refused(h, env, len, MM_ERR_TOO_LARGE, MM_SUIT_REASON_OPERATION_FAILED, MM_SUIT_SECTION_INSTALL,
                    MM_SUIT_CMD_FETCH, "payload larger than its image size");
@@ -438,18 +443,9 @@ static void test_try_each(void **state)
              "try-each, every branch failing");
     /* The second branch holds: accepted, and the first branch's failure
      * was soft. */
-    size_t len;
-    uint8_t *env = envelope(5, "20: << [15, [<< [14, 15] >>, << [1, 15] >>]] >>", NULL, &len);
-    suit_harness *h = device();
-    assert_int_equal(suit_h_process(h, mm_bytes_make(env, len), MM_SUIT_PROC_UPDATE), MM_OK);
-    suit_h_free(h);
-    free(env);
+    run_accepted("20: << [15, [<< [14, 15] >>, << [1, 15] >>]] >>", NULL);
     /* A nil branch: continue regardless. */
-    env = envelope(5, "20: << [15, [<< [14, 15] >>, << [14, 15] >>, null]] >>", NULL, &len);
-    h = device();
-    assert_int_equal(suit_h_process(h, mm_bytes_make(env, len), MM_SUIT_PROC_UPDATE), MM_OK);
-    suit_h_free(h);
-    free(env);
+    run_accepted("20: << [15, [<< [14, 15] >>, << [14, 15] >>, null]] >>", NULL);
     /* A branch that turns soft failure off aborts the try-each. */
     run_case("20: << [15, [<< [20, {13: false}, 14, 15] >>, << [1, 15] >>]] >>", NULL, MM_ERR_CONDITION,
              MM_SUIT_REASON_CONDITION_FAILED, MM_SUIT_SECTION_INSTALL, MM_SUIT_CMD_ABORT,
@@ -458,11 +454,7 @@ static void test_try_each(void **state)
     run_case("20: << [20, {13: true}, 14, 15] >>", NULL, MM_ERR_UNSUPPORTED, MM_SUIT_REASON_PARAMETER_UNSUPPORTED,
              MM_SUIT_SECTION_INSTALL, MM_SUIT_CMD_OVERRIDE, "soft failure at the top");
     /* run-sequence with soft failure on: a failing condition ends it quietly. */
-    env = envelope(5, "20: << [32, << [20, {13: true}, 14, 15] >>, 1, 15] >>", NULL, &len);
-    h = device();
-    assert_int_equal(suit_h_process(h, mm_bytes_make(env, len), MM_SUIT_PROC_UPDATE), MM_OK);
-    suit_h_free(h);
-    free(env);
+    run_accepted("20: << [32, << [20, {13: true}, 14, 15] >>, 1, 15] >>", NULL);
 }
 
 static void test_integrated_payload(void **state)
@@ -586,13 +578,6 @@ static void lms_key(char *dir, mm_key *key, uint8_t pub[MM_LMS_PUB_MAX], size_t 
     assert_int_equal(mm_lms_signer_open(path, &so, key), MM_OK);
 }
 
-static void lms_key_remove(const char *dir)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}
-
 /* HSS-LMS (RFC 8778) authenticates a manifest as soon as the registry the
  * caller configures has it; without it the signature is a clean refusal. */
 static void test_hss_lms(void **state)
@@ -635,8 +620,8 @@ static void test_hss_lms(void **state)
     free(env);
     mm_key_free(&lms);
     mm_key_free(&other);
-    lms_key_remove(dir);
-    lms_key_remove(other_dir);
+    mm_test_remove_dir(dir);
+    mm_test_remove_dir(other_dir);
 }
 
 /* Every command the interpreter has a handler for is named, takes a

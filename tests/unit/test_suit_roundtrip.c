@@ -240,9 +240,7 @@ static void test_round_trip(void **state)
     assert_int_equal(run(process2), 0);
 
     mm_http_server_stop(srv);
-    char rm[600];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    assert_int_equal(system(rm), 0);
+    mm_test_remove_dir(dir);
 }
 
 int main(void)

@@ -96,9 +96,7 @@ static int teardown(void **state)
     mm_key_free(&leaf_key);
     OPENSSL_free(root_der.ptr);
     OPENSSL_free(leaf_der.ptr);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    mm_test_remove_dir(dir);
     return 0;
 }
 
@@ -328,6 +326,53 @@ static const char *fresh_db(const char *name)
     return name;
 }
 
+/* A service with the default options on a database of its own. */
+static void start_fresh(const char *db, running *r)
+{
+    svc_opts o = {0};
+    o.db = fresh_db(db);
+    assert_int_equal(start(&o, r, NULL), MM_OK);
+}
+
+/* GET path (no body) into *rep. */
+static void get(const running *r, const char *path, mm_http_reply *rep)
+{
+    assert_int_equal(call(r, "GET", path, mm_bytes_make(NULL, 0), NULL, rep), MM_OK);
+}
+
+/* method path (no body) is answered with the problem details given. */
+static void expect_call_problem(const running *r, const char *method, const char *path, long status, const char *title,
+                                const char *in_detail)
+{
+    mm_http_reply rep;
+    assert_int_equal(call(r, method, path, mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+    expect_problem(&rep, status, title, in_detail);
+    mm_http_reply_free(&rep);
+}
+
+/* stmt is refused with the problem details given. Returns the reply's
+ * Retry-After. */
+static long expect_post_problem(const running *r, mm_bytes stmt, long status, const char *title, const char *in_detail)
+{
+    mm_http_reply rep;
+    post(r, stmt, &rep);
+    expect_problem(&rep, status, title, in_detail);
+    long retry_after = rep.retry_after;
+    mm_http_reply_free(&rep);
+    return retry_after;
+}
+
+/* stmt is registered (201) with a receipt that proves it; *size (if not
+ * NULL) gets the receipt's tree size. */
+static void expect_registered(const running *r, mm_bytes stmt, uint64_t *size)
+{
+    mm_http_reply rep;
+    post(r, stmt, &rep);
+    assert_int_equal(rep.status, 201);
+    check_receipt(r, stmt, mm_bytes_make(rep.body, rep.len), size);
+    mm_http_reply_free(&rep);
+}
+
 /*
  * Registration and the resources.
  */
@@ -336,9 +381,7 @@ static void test_register_and_read(void **state)
 {
     (void)state;
     running r;
-    svc_opts o = {0};
-    o.db = fresh_db("basic.db");
-    assert_int_equal(start(&o, &r, NULL), MM_OK);
+    start_fresh("basic.db", &r);
     uint8_t stmt[4096];
     mm_http_reply rep;
     uint8_t first[4096];
@@ -362,7 +405,7 @@ static void test_register_and_read(void **state)
     }
     assert_int_equal(ts_service_size(r.svc), 5);
     /* The first entry's receipt, fresh: at the newest tree. */
-    assert_int_equal(call(&r, "GET", first_loc, mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+    get(&r, first_loc, &rep);
     assert_int_equal(rep.status, 200);
     uint64_t size;
     check_receipt(&r, mm_bytes_make(first, first_len), mm_bytes_make(rep.body, rep.len), &size);
@@ -371,7 +414,7 @@ static void test_register_and_read(void **state)
     /* Its entry: the statement with an empty unprotected header. */
     char path[1100];
     snprintf(path, sizeof path, "%s/statement", first_loc);
-    assert_int_equal(call(&r, "GET", path, mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+    get(&r, path, &rep);
     assert_int_equal(rep.status, 200);
     uint8_t entry[4096];
     mm_buf eb = mm_buf_make(entry, sizeof entry);
@@ -389,23 +432,13 @@ static void test_register_and_read(void **state)
     /* Unknown, malformed and wrongly asked-for entries. */
     char unknown[80];
     snprintf(unknown, sizeof unknown, "/entries/%064d", 0);
-    assert_int_equal(call(&r, "GET", unknown, mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-    expect_problem(&rep, 404, "Not Found", "not known to this Transparency Service");
-    mm_http_reply_free(&rep);
-    assert_int_equal(call(&r, "GET", "/entries/abc", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-    expect_problem(&rep, 400, "Invalid locator", "64 hexadecimal digits");
-    mm_http_reply_free(&rep);
-    assert_int_equal(call(&r, "DELETE", first_loc, mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-    expect_problem(&rep, 405, "Method Not Allowed", "DELETE");
-    mm_http_reply_free(&rep);
-    assert_int_equal(call(&r, "GET", "/entries", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-    expect_problem(&rep, 405, "Method Not Allowed", "POST");
-    mm_http_reply_free(&rep);
-    assert_int_equal(call(&r, "GET", "/nothing", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-    expect_problem(&rep, 404, "Not Found", NULL);
-    mm_http_reply_free(&rep);
+    expect_call_problem(&r, "GET", unknown, 404, "Not Found", "not known to this Transparency Service");
+    expect_call_problem(&r, "GET", "/entries/abc", 400, "Invalid locator", "64 hexadecimal digits");
+    expect_call_problem(&r, "DELETE", first_loc, 405, "Method Not Allowed", "DELETE");
+    expect_call_problem(&r, "GET", "/entries", 405, "Method Not Allowed", "POST");
+    expect_call_problem(&r, "GET", "/nothing", 404, "Not Found", NULL);
     /* Health. */
-    assert_int_equal(call(&r, "GET", "/health", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+    get(&r, "/health", &rep);
     assert_int_equal(rep.status, 200);
     assert_non_null(memmem(rep.body, rep.len, "\"tree_size\":5", 13));
     mm_http_reply_free(&rep);
@@ -416,23 +449,17 @@ static void test_keys_heads_consistency(void **state)
 {
     (void)state;
     running r;
-    svc_opts o = {0};
-    o.db = fresh_db("keys.db");
-    assert_int_equal(start(&o, &r, NULL), MM_OK);
+    start_fresh("keys.db", &r);
     mm_http_reply rep;
     /* Before anything is registered, no tree head. */
-    assert_int_equal(call(&r, "GET", "/tree-heads/latest", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-    expect_problem(&rep, 404, "Not Found", "empty");
-    mm_http_reply_free(&rep);
+    expect_call_problem(&r, "GET", "/tree-heads/latest", 404, "Not Found", "empty");
     uint8_t stmt[4096];
     for (int i = 0; i < 7; i++) {
         size_t len = make(&good, stmt, sizeof stmt);
-        post(&r, mm_bytes_make(stmt, len), &rep);
-        assert_int_equal(rep.status, 201);
-        mm_http_reply_free(&rep);
+        expect_registered(&r, mm_bytes_make(stmt, len), NULL);
     }
     /* The key set, and the key by its kid (base64url of the thumbprint). */
-    assert_int_equal(call(&r, "GET", "/.well-known/scitt-keys", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+    get(&r, "/.well-known/scitt-keys", &rep);
     assert_int_equal(rep.status, 200);
     assert_string_equal(rep.content_type, "application/cbor");
     mm_cose_key k;
@@ -449,18 +476,16 @@ static void test_keys_heads_consistency(void **state)
     mm_http_reply_free(&rep);
     char path[128];
     snprintf(path, sizeof path, "/.well-known/scitt-keys/%s", b64);
-    assert_int_equal(call(&r, "GET", path, mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+    get(&r, path, &rep);
     assert_int_equal(rep.status, 200);
     assert_true(mm_bytes_equal(mm_bytes_make(rep.body, rep.len), ts_service_cose_key(r.svc)));
     mm_http_reply_free(&rep);
-    assert_int_equal(call(&r, "GET", "/.well-known/scitt-keys/AAAA", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-    expect_problem(&rep, 404, "No such key", NULL);
-    mm_http_reply_free(&rep);
+    expect_call_problem(&r, "GET", "/.well-known/scitt-keys/AAAA", 404, "No such key", NULL);
     /* Tree heads: COSE_Sign1 with the root attached, the size in Location. */
     uint8_t roots[8][H];
     for (unsigned size = 1; size <= 7; size++) {
         snprintf(path, sizeof path, "/tree-heads/%u", size);
-        assert_int_equal(call(&r, "GET", path, mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+        get(&r, path, &rep);
         assert_int_equal(rep.status, 200);
         assert_string_equal(rep.location, path);
         mm_cose_sign1 s1;
@@ -474,21 +499,17 @@ static void test_keys_heads_consistency(void **state)
         memcpy(roots[size], s1.payload.ptr, H);
         mm_http_reply_free(&rep);
     }
-    assert_int_equal(call(&r, "GET", "/tree-heads/latest", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+    get(&r, "/tree-heads/latest", &rep);
     assert_int_equal(rep.status, 200);
     assert_string_equal(rep.location, "/tree-heads/7");
     mm_http_reply_free(&rep);
-    assert_int_equal(call(&r, "GET", "/tree-heads/8", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-    expect_problem(&rep, 404, "Not Found", "size 8");
-    mm_http_reply_free(&rep);
-    assert_int_equal(call(&r, "GET", "/tree-heads/x1", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-    expect_problem(&rep, 400, "Invalid locator", NULL);
-    mm_http_reply_free(&rep);
+    expect_call_problem(&r, "GET", "/tree-heads/8", 404, "Not Found", "size 8");
+    expect_call_problem(&r, "GET", "/tree-heads/x1", 400, "Invalid locator", NULL);
     /* Consistency from every size to every later one. */
     for (unsigned from = 1; from <= 7; from++) {
         for (unsigned to = from; to <= 7; to++) {
             snprintf(path, sizeof path, "/consistency/%u/%u", from, to);
-            assert_int_equal(call(&r, "GET", path, mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+            get(&r, path, &rep);
             assert_int_equal(rep.status, 200);
             mm_scitt_receipt rec;
             assert_int_equal(mm_scitt_receipt_decode(mm_bytes_make(rep.body, rep.len), &rec, NULL), MM_OK);
@@ -504,13 +525,9 @@ static void test_keys_heads_consistency(void **state)
     }
     static const char *const bad[] = {"/consistency/0/3", "/consistency/4/3", "/consistency/3", "/consistency/a/3"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        assert_int_equal(call(&r, "GET", bad[i], mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-        expect_problem(&rep, 400, "Invalid locator", NULL);
-        mm_http_reply_free(&rep);
+        expect_call_problem(&r, "GET", bad[i], 400, "Invalid locator", NULL);
     }
-    assert_int_equal(call(&r, "GET", "/consistency/3/9", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
-    expect_problem(&rep, 404, "Not Found", NULL);
-    mm_http_reply_free(&rep);
+    expect_call_problem(&r, "GET", "/consistency/3/9", 404, "Not Found", NULL);
     stop(&r);
 }
 
@@ -520,9 +537,7 @@ static void test_refusals(void **state)
 {
     (void)state;
     running r;
-    svc_opts o = {0};
-    o.db = fresh_db("refusals.db");
-    assert_int_equal(start(&o, &r, NULL), MM_OK);
+    start_fresh("refusals.db", &r);
     struct {
         spec s;
         const char *title;
@@ -573,43 +588,28 @@ static void test_refusals(void **state)
     mm_http_reply rep;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t len = make(&cases[i].s, stmt, sizeof stmt);
-        post(&r, mm_bytes_make(stmt, len), &rep);
-        expect_problem(&rep, 400, cases[i].title, cases[i].detail);
-        mm_http_reply_free(&rep);
+        expect_post_problem(&r, mm_bytes_make(stmt, len), 400, cases[i].title, cases[i].detail);
     }
     /* The x5chain issuer, with its chain: registered. */
     spec x5 = {
         "did:x509:0:sha256:test::subject:CN:signer", "sbom", false, NULL, false, &leaf_key, false, true, false, false};
     size_t len = make(&x5, stmt, sizeof stmt);
-    post(&r, mm_bytes_make(stmt, len), &rep);
-    assert_int_equal(rep.status, 201);
-    check_receipt(&r, mm_bytes_make(stmt, len), mm_bytes_make(rep.body, rep.len), NULL);
-    mm_http_reply_free(&rep);
+    expect_registered(&r, mm_bytes_make(stmt, len), NULL);
     /* Algorithms: none, an unknown one. */
     static const uint8_t no_alg[] = {0xa2, 0x04, 0x48, 'v',  'e',  'n', 'd',  'o',  'r', '-',
                                      '1',  0x0f, 0xa2, 0x01, 0x61, 'x', 0x02, 0x61, 'y'};
     len = make_raw(mm_bytes_make(no_alg, sizeof no_alg), stmt, sizeof stmt);
-    post(&r, mm_bytes_make(stmt, len), &rep);
-    expect_problem(&rep, 400, "Bad Signature Algorithm", "no alg");
-    mm_http_reply_free(&rep);
+    expect_post_problem(&r, mm_bytes_make(stmt, len), 400, "Bad Signature Algorithm", "no alg");
     static const uint8_t odd_alg[] = {0xa3, 0x01, 0x39, 0x03, 0xe6, 0x04, 0x48, 'v', 'e',  'n',  'd', 'o',
                                       'r',  '-',  '1',  0x0f, 0xa2, 0x01, 0x61, 'x', 0x02, 0x61, 'y'};
     len = make_raw(mm_bytes_make(odd_alg, sizeof odd_alg), stmt, sizeof stmt);
-    post(&r, mm_bytes_make(stmt, len), &rep);
-    expect_problem(&rep, 400, "Bad Signature Algorithm", "-999 is not supported");
-    mm_http_reply_free(&rep);
+    expect_post_problem(&r, mm_bytes_make(stmt, len), 400, "Bad Signature Algorithm", "-999 is not supported");
     /* Not COSE at all, truncated, trailing bytes, empty. */
-    post(&r, MM_BYTES_LIT("not cbor at all"), &rep);
-    expect_problem(&rep, 400, "Malformed request", "not a signed statement");
-    mm_http_reply_free(&rep);
+    expect_post_problem(&r, MM_BYTES_LIT("not cbor at all"), 400, "Malformed request", "not a signed statement");
     len = make(&good, stmt, sizeof stmt);
-    post(&r, mm_bytes_make(stmt, len - 5), &rep);
-    expect_problem(&rep, 400, "Malformed request", "byte");
-    mm_http_reply_free(&rep);
+    expect_post_problem(&r, mm_bytes_make(stmt, len - 5), 400, "Malformed request", "byte");
     stmt[len] = 0x00;
-    post(&r, mm_bytes_make(stmt, len + 1), &rep);
-    expect_problem(&rep, 400, "Malformed request", NULL);
-    mm_http_reply_free(&rep);
+    expect_post_problem(&r, mm_bytes_make(stmt, len + 1), 400, "Malformed request", NULL);
     assert_int_equal(call(&r, "POST", "/entries", mm_bytes_make(NULL, 0), "application/cose", &rep), MM_OK);
     expect_problem(&rep, 400, "Malformed request", "no signed statement");
     mm_http_reply_free(&rep);
@@ -625,9 +625,7 @@ static void test_refusals(void **state)
     assert_int_equal(rep.status, 201);
     mm_http_reply_free(&rep);
     static uint8_t big[8192];
-    post(&r, mm_bytes_make(big, sizeof big), &rep);
-    expect_problem(&rep, 413, "Payload Too Large", "4096 bytes");
-    mm_http_reply_free(&rep);
+    expect_post_problem(&r, mm_bytes_make(big, sizeof big), 413, "Payload Too Large", "4096 bytes");
     /* Nothing refused was registered. */
     assert_int_equal(ts_service_size(r.svc), 2);
     stop(&r);
@@ -791,16 +789,25 @@ static ts_store wrapped_store(const char *db, unsigned delay_ms, int fail_commit
     return (ts_store){&wrap_ops, &wrapped};
 }
 
+/* Options for a service on a fresh database db behind the wrapped store
+ * st (commits delayed by delay_ms, the first fail_commits failing). */
+static void wrapped_opts(const char *db, unsigned delay_ms, int fail_commits, ts_store *st, svc_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->db = fresh_db(db);
+    *st = wrapped_store(o->db, delay_ms, fail_commits);
+    o->store = st;
+}
+
 /* A batch slower than the client's wait: 303, then 302 while it runs, then
  * 200 with the receipt. */
 static void test_slow_batch_redirects(void **state)
 {
     (void)state;
     running r;
-    svc_opts o = {0};
-    o.db = fresh_db("slow.db");
-    ts_store st = wrapped_store(o.db, 600, 0);
-    o.store = &st;
+    svc_opts o;
+    ts_store st;
+    wrapped_opts("slow.db", 600, 0, &st, &o);
     o.receipt_wait_ms = 50;
     assert_int_equal(start(&o, &r, NULL), MM_OK);
     uint8_t stmt[4096];
@@ -818,14 +825,14 @@ static void test_slow_batch_redirects(void **state)
     assert_int_equal(rep.status, 303);
     assert_string_equal(rep.location, loc);
     mm_http_reply_free(&rep);
-    assert_int_equal(call(&r, "GET", loc, mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+    get(&r, loc, &rep);
     assert_int_equal(rep.status, 302);
     assert_string_equal(rep.location, loc);
     mm_http_reply_free(&rep);
     long status = 302;
     for (int i = 0; i < 300 && status == 302; i++) {
         usleep(10000);
-        assert_int_equal(call(&r, "GET", loc, mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+        get(&r, loc, &rep);
         status = rep.status;
         if (status == 200) {
             check_receipt(&r, mm_bytes_make(stmt, len), mm_bytes_make(rep.body, rep.len), NULL);
@@ -841,10 +848,9 @@ static void test_queue_full(void **state)
 {
     (void)state;
     running r;
-    svc_opts o = {0};
-    o.db = fresh_db("full.db");
-    ts_store st = wrapped_store(o.db, 500, 0);
-    o.store = &st;
+    svc_opts o;
+    ts_store st;
+    wrapped_opts("full.db", 500, 0, &st, &o);
     o.queue_max = 1;
     assert_int_equal(start(&o, &r, NULL), MM_OK);
     static poster first;
@@ -855,7 +861,7 @@ static void test_queue_full(void **state)
     /* Until the first is in flight. */
     for (int i = 0; i < 500; i++) {
         mm_http_reply rep;
-        assert_int_equal(call(&r, "GET", "/health", mm_bytes_make(NULL, 0), NULL, &rep), MM_OK);
+        get(&r, "/health", &rep);
         bool busy = memmem(rep.body, rep.len, "\"in_flight\":1", 13) != NULL;
         mm_http_reply_free(&rep);
         if (busy) {
@@ -865,11 +871,8 @@ static void test_queue_full(void **state)
     }
     uint8_t stmt[4096];
     size_t len = make(&good, stmt, sizeof stmt);
-    mm_http_reply rep;
-    post(&r, mm_bytes_make(stmt, len), &rep);
-    expect_problem(&rep, 503, "Service Unavailable", "too many registrations");
-    assert_int_equal(rep.retry_after, 1);
-    mm_http_reply_free(&rep);
+    assert_int_equal(
+        expect_post_problem(&r, mm_bytes_make(stmt, len), 503, "Service Unavailable", "too many registrations"), 1);
     pthread_join(t, NULL);
     assert_int_equal(first.status, 201);
     stop(&r);
@@ -881,32 +884,22 @@ static void test_failed_commit(void **state)
 {
     (void)state;
     running r;
-    svc_opts o = {0};
-    o.db = fresh_db("fail.db");
-    ts_store st = wrapped_store(o.db, 0, 1);
-    o.store = &st;
+    svc_opts o;
+    ts_store st;
+    wrapped_opts("fail.db", 0, 1, &st, &o);
     assert_int_equal(start(&o, &r, NULL), MM_OK);
     uint8_t stmt[4096];
     size_t len = make(&good, stmt, sizeof stmt);
-    mm_http_reply rep;
-    post(&r, mm_bytes_make(stmt, len), &rep);
-    expect_problem(&rep, 503, "Registration Failed", "not registered");
-    assert_int_equal(rep.retry_after, 1);
-    mm_http_reply_free(&rep);
+    assert_int_equal(expect_post_problem(&r, mm_bytes_make(stmt, len), 503, "Registration Failed", "not registered"),
+                     1);
     assert_int_equal(ts_service_size(r.svc), 0);
     /* Again: now it commits, as entry 0. */
-    post(&r, mm_bytes_make(stmt, len), &rep);
-    assert_int_equal(rep.status, 201);
     uint64_t size;
-    check_receipt(&r, mm_bytes_make(stmt, len), mm_bytes_make(rep.body, rep.len), &size);
+    expect_registered(&r, mm_bytes_make(stmt, len), &size);
     assert_int_equal(size, 1);
-    mm_http_reply_free(&rep);
     len = make(&good, stmt, sizeof stmt);
-    post(&r, mm_bytes_make(stmt, len), &rep);
-    assert_int_equal(rep.status, 201);
-    check_receipt(&r, mm_bytes_make(stmt, len), mm_bytes_make(rep.body, rep.len), &size);
+    expect_registered(&r, mm_bytes_make(stmt, len), &size);
     assert_int_equal(size, 2);
-    mm_http_reply_free(&rep);
     stop(&r);
 }
 
@@ -957,14 +950,11 @@ static void test_restart_and_tamper(void **state)
     o.db = fresh_db("restart.db");
     assert_int_equal(start(&o, &r, NULL), MM_OK);
     uint8_t stmt[4096];
-    mm_http_reply rep;
     uint8_t kept[4096];
     size_t kept_len = 0;
     for (int i = 0; i < 9; i++) {
         size_t len = make(&good, stmt, sizeof stmt);
-        post(&r, mm_bytes_make(stmt, len), &rep);
-        assert_int_equal(rep.status, 201);
-        mm_http_reply_free(&rep);
+        expect_registered(&r, mm_bytes_make(stmt, len), NULL);
         memcpy(kept, stmt, len);
         kept_len = len;
     }
@@ -973,16 +963,11 @@ static void test_restart_and_tamper(void **state)
     o.check = TS_CHECK_FULL;
     assert_int_equal(start(&o, &r, NULL), MM_OK);
     assert_int_equal(ts_service_size(r.svc), 9);
-    post(&r, mm_bytes_make(kept, kept_len), &rep);
-    assert_int_equal(rep.status, 201);
     uint64_t size;
-    check_receipt(&r, mm_bytes_make(kept, kept_len), mm_bytes_make(rep.body, rep.len), &size);
+    expect_registered(&r, mm_bytes_make(kept, kept_len), &size);
     assert_int_equal(size, 9);
-    mm_http_reply_free(&rep);
     size_t len = make(&good, stmt, sizeof stmt);
-    post(&r, mm_bytes_make(stmt, len), &rep);
-    assert_int_equal(rep.status, 201);
-    mm_http_reply_free(&rep);
+    expect_registered(&r, mm_bytes_make(stmt, len), NULL);
     stop(&r);
     /* Each kind of damage is refused at start-up. */
     copy_db("restart.db", "t1.db");
