@@ -7,8 +7,9 @@
  * - The service runs in this process (services/verifier, the code `mamori
  *   verifier serve` runs, its default worker threads) on 127.0.0.1, port
  *   chosen by the system, with a fresh SQLite store in a temporary folder
- *   (WAL, synchronous=FULL: every used nonce is on disk before its result
- *   leaves). The store holds one device endorsement (by ueid, ES256 key)
+ *   (WAL, synchronous=FULL; used nonces are kept in memory while the
+ *   service runs and saved at its stop, docs/verifier.md "Restarts"; a
+ *   crash replaces the nonce key). The store holds one device endorsement (by ueid, ES256 key)
  *   and the device's reference values (swname, swversion, hwversion, debug
  *   disabled, secure boot), so every appraisal runs the whole policy and
  *   ends affirming.
@@ -554,8 +555,8 @@ int main(void)
     }
     long nproc = sysconf(_SC_NPROCESSORS_ONLN);
     printf("bench_verifier: RATS Verifier appraisals over loopback HTTP (POST /challenge, then POST /appraise of an "
-           "ES256 EAT bound to that nonce; EAR results signed ES256 as CWTs), used nonces durable (SQLite WAL, "
-           "synchronous=FULL)\n");
+           "ES256 EAT bound to that nonce; EAR results signed ES256 as CWTs), used nonces in memory (saved to "
+           "SQLite at a clean stop)\n");
     printf("build type %s; %ld cores; %d clients, %d exchanges each per round; %u service threads\n\n",
            MM_BENCH_BUILD_TYPE, nproc, CLIENTS, BATCH, cfg.threads);
 

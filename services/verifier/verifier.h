@@ -11,19 +11,18 @@
  *   vf_config cfg; vf_config_init(&cfg);     // defaults
  *   cfg.key = &signing_key; ...               // the caller's key, alive until close
  *   vf_service *svc; vf_error err;
- *   vf_service_open(&cfg, &svc, &err);        // store, nonce key, committer
+ *   vf_service_open(&cfg, &svc, &err);        // store, nonce key, used nonces
  *   vf_service_start(svc, &err);              // HTTP
  *   ...
- *   vf_service_close(svc);                    // stops HTTP, commits, closes
+ *   vf_service_close(svc);                    // stops HTTP, saves used nonces, closes
  *
  * Appraisal runs in the HTTP worker thread that received the evidence:
  * authenticate with an endorsed key, check freshness, the profile, the
  * policy, sign the result. In challenge mode the nonce the evidence
- * carries is then marked used by the committer (on that thread, or on the
- * one committing at the time, which writes the nonces of all waiting
- * appraisals in one transaction: one writer at a time); the result leaves the
- * process only after that commit, so no acknowledged use of a nonce can be
- * lost and a nonce is never accepted twice.
+ * carries is then recorded used in an in-memory set (checked and inserted
+ * in one step under a lock) before the result leaves the process; the set
+ * is saved to the store at a clean stop, and a crash replaces the nonce key
+ * (docs/verifier.md, "Restarts"), so a nonce is never accepted twice.
  *
  * Nothing here prints: errors come back as mm_err with a vf_error naming
  * what was wrong, events of a running service go to the log callback.
@@ -57,8 +56,10 @@ typedef int64_t (*vf_clock_fn)(void *user);
 #define VF_TEEP_PROFILE "urn:ietf:rfc:rfcXXXX"
 
 /* Limits of the configuration values. */
-#define VF_TTL_MAX      86400u /* nonce, result and evidence-age windows, seconds */
-#define VF_THREADS_MAX  64u
+#define VF_TTL_MAX     86400u /* nonce, result and evidence-age windows, seconds */
+#define VF_THREADS_MAX 64u
+/* Most used nonces a Verifier holds (vf_config.used_nonces). */
+#define VF_USED_MAX     ((size_t)1 << 26)
 #define VF_BODY_MAX     ((size_t)1 << 20)
 #define VF_PROFILES_MAX 16u
 #define VF_DEFAULT_PORT "127.0.0.1:8081"
@@ -81,6 +82,9 @@ typedef struct vf_config {
     bool raw_evidence;    /* put ear_raw_evidence into results (default false: privacy) */
     size_t max_body;      /* request body limit (default 64 KiB) */
     unsigned threads;     /* HTTP worker threads (default: the CPUs, at least 2) */
+    size_t used_nonces;   /* most used nonces held, until they expire (default 2^20; 1..2^26; 48 bytes
+                             each, 2 slots of 24: 48 MiB by default); at least the peak appraisals per
+                             second times nonce_ttl, else appraisals get 503 */
     const char *tls_cert; /* HTTPS: certificate chain (PEM) */
     const char *tls_key;  /* HTTPS: its private key (PEM) */
     vf_log_fn log;        /* NULL: no log */
@@ -95,7 +99,7 @@ void vf_config_init(vf_config *cfg);
 typedef struct vf_service vf_service;
 
 /* Opens a service: checks cfg (copied; strings are copied too, the key is
- * not), opens the store, starts the committer. Errors: MM_ERR_INVALID_ARG
+ * not), opens the store, loads the used nonces of its last clean stop. Errors: MM_ERR_INVALID_ARG
  * (a value out of range, no key or a key that cannot sign), MM_ERR_PLATFORM
  * (the database), MM_ERR_UNSUPPORTED (a database of a newer schema); err
  * says which. */
@@ -113,8 +117,8 @@ uint16_t vf_service_port(const vf_service *svc);
  * open. */
 mm_bytes vf_service_public_key(const vf_service *svc);
 
-/* Stops HTTP, answers what waits for the committer, closes the store and
- * frees svc (NULL is ignored). */
+/* Stops HTTP (waiting for the requests in progress), saves the unexpired
+ * used nonces, closes the store and frees svc (NULL is ignored). */
 void vf_service_close(vf_service *svc);
 
 #ifdef __cplusplus

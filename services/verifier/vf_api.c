@@ -2,9 +2,8 @@
 /*
  * The HTTP edge of the Verifier (docs/verifier.md, "HTTP API"). Errors are
  * RFC 9290 concise problem details whose title names the check that
- * failed. Everything here runs in the HTTP worker threads; an answer
- * that waited for its nonce to be marked used behind another thread's
- * commit is given by that thread.
+ * failed. Everything here runs in the HTTP worker threads, and every
+ * answer is given at once.
  *
  *   POST /challenge   a nonce and its expiry (CBOR, or JSON on request)
  *   POST /appraise    evidence (application/eat+cwt) -> a signed EAR (CWT,
@@ -201,14 +200,6 @@ static mm_http_answer challenge(vf_service *svc, const mm_http_request *req, mm_
  * POST /appraise
  */
 
-/* A result waiting for its nonce to be marked used. */
-typedef struct waiting {
-    vf_pending_use p; /* first: the committer hands this back */
-    vf_service *svc;
-    mm_http_pending *later;
-    vf_outcome out;
-} waiting;
-
 static void give_outcome(vf_outcome *out, mm_http_response *resp)
 {
     if (out->status != 200) {
@@ -222,34 +213,7 @@ static void give_outcome(vf_outcome *out, mm_http_response *resp)
     out->result = NULL;
 }
 
-/* The outcome once its nonce was marked used (or could not be). */
-static void after_use(waiting *w, mm_err err)
-{
-    vf_pending_use *p = &w->p;
-    if (err != MM_OK) {
-        vf_outcome_free(&w->out);
-        vf_refuse(&w->out, 503, VF_T_UNAVAILABLE, "the nonce could not be marked used: %s", mm_strerror(err));
-    } else if (p->use.result == VF_USE_REPLAYED) {
-        vf_outcome_free(&w->out);
-        vf_refuse(&w->out, 403, VF_T_NONCE_USED, "this nonce was used by earlier evidence; ask for a new one");
-    }
-}
-
-/* A queued use, committed by another thread: the answer goes now. */
-static void used(vf_pending_use *p, mm_err err)
-{
-    waiting *w = (waiting *)p; /* p is the first member */
-    mm_http_response resp;
-    memset(&resp, 0, sizeof resp);
-    after_use(w, err);
-    give_outcome(&w->out, &resp);
-    mm_http_finish(w->later, &resp);
-    vf_outcome_free(&w->out);
-    free(w);
-}
-
-static mm_http_answer appraise(vf_service *svc, const mm_http_request *req, mm_http_response *resp,
-                               mm_http_pending *later)
+static mm_http_answer appraise(vf_service *svc, const mm_http_request *req, mm_http_response *resp)
 {
     media m;
     const char *next = NULL;
@@ -276,29 +240,11 @@ static mm_http_answer appraise(vf_service *svc, const mm_http_request *req, mm_h
     r.evidence = req->body;
     r.type_profile = mm_bytes_from_cstr(m.profile);
     r.jwt = form == 2;
-    waiting *w = calloc(1, sizeof *w);
-    if (w == NULL) {
-        return problem(resp, 500, VF_T_FAILURE, "out of memory");
-    }
-    vf_appraise(svc, &r, &w->out);
-    if (!w->out.needs_use) {
-        give_outcome(&w->out, resp);
-        vf_outcome_free(&w->out);
-        free(w);
-        return MM_HTTP_NOW;
-    }
-    w->svc = svc;
-    w->later = later;
-    w->p.use = w->out.use;
-    w->p.done = used;
-    mm_err err = MM_OK;
-    if (!vf_committer_use(svc->committer, &w->p, &err)) {
-        return MM_HTTP_LATER; /* the committing thread answers */
-    }
-    after_use(w, err);
-    give_outcome(&w->out, resp);
-    vf_outcome_free(&w->out);
-    free(w);
+    vf_outcome out;
+    vf_appraise(svc, &r, &out);
+    vf_use_nonce(svc, &out); /* before the result leaves */
+    give_outcome(&out, resp);
+    vf_outcome_free(&out);
     return MM_HTTP_NOW;
 }
 
@@ -307,14 +253,15 @@ static mm_http_answer appraise(vf_service *svc, const mm_http_request *req, mm_h
  */
 static mm_http_answer health(vf_service *svc, mm_http_response *resp)
 {
-    int64_t e = 0, r = 0, u = 0;
-    if (vf_store_counts(svc->store, &e, &r, &u) != MM_OK) {
+    int64_t e = 0, r = 0, saved = 0;
+    if (vf_store_counts(svc->store, &e, &r, &saved) != MM_OK) {
         return problem(resp, 503, VF_T_UNAVAILABLE, "the store cannot be read");
     }
+    long long u = (long long)vf_used_count(svc->used); /* the set, not the table (written at a stop) */
     char text[200];
     int n = snprintf(text, sizeof text,
                      "{\"status\":\"ok\",\"endorsements\":%lld,\"reference_values\":%lld,\"used_nonces\":%lld}",
-                     (long long)e, (long long)r, (long long)u);
+                     (long long)e, (long long)r, u);
     mm_http_body(resp, 200, "application/json", mm_bytes_make(text, (size_t)n));
     return MM_HTTP_NOW;
 }
@@ -323,6 +270,7 @@ static bool is(const mm_http_request *req, const char *path) { return strcmp(req
 
 mm_http_answer vf_api_handle(void *user, const mm_http_request *req, mm_http_response *resp, mm_http_pending *later)
 {
+    (void)later; /* every answer is given at once */
     vf_service *svc = user;
     bool post = strcmp(req->method, "POST") == 0;
     bool get = strcmp(req->method, "GET") == 0;
@@ -330,7 +278,7 @@ mm_http_answer vf_api_handle(void *user, const mm_http_request *req, mm_http_res
         if (!post) {
             return problem(resp, 405, "Method Not Allowed", "POST is");
         }
-        return is(req, "/challenge") ? challenge(svc, req, resp) : appraise(svc, req, resp, later);
+        return is(req, "/challenge") ? challenge(svc, req, resp) : appraise(svc, req, resp);
     }
     if (is(req, "/key") || is(req, "/health")) {
         if (!get) {

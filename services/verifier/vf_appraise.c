@@ -14,8 +14,8 @@
  *      or, in timestamp mode, an iat within the window;
  *   5. evaluate the policy (vf_policy.c) and sign the result.
  *
- * The nonce is marked used by the caller (through the committer) before
- * the result leaves the process.
+ * The nonce is then recorded used (vf_use_nonce(), in memory) before the
+ * result leaves the process.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -298,9 +298,9 @@ static bool fresh(const vf_service *svc, const appraisal *a, vf_outcome *out)
         int64_t exp = 0;
         mm_err e = vf_nonce_check(svc->crypto, &svc->nonce_key, nonce, now, &exp);
         if (e == MM_OK) {
-            memcpy(out->use.nonce, nonce.ptr, nonce.len);
-            out->use.len = nonce.len;
-            out->use.expires = exp;
+            memcpy(out->nonce, nonce.ptr, nonce.len);
+            out->nonce_len = nonce.len;
+            out->nonce_expires = exp;
             out->needs_use = true;
             return true;
         }
@@ -435,7 +435,7 @@ static void run(vf_service *svc, const vf_request *req, appraisal *a, vf_outcome
     ri.verdict = &a->verdict;
     ri.name = teep ? MM_BYTES_LIT("TEEP") : MM_BYTES_LIT("device");
     ri.teep = teep;
-    ri.nonce = out->needs_use ? mm_bytes_make(out->use.nonce, out->use.len) : mm_bytes_make(NULL, 0);
+    ri.nonce = out->needs_use ? mm_bytes_make(out->nonce, out->nonce_len) : mm_bytes_make(NULL, 0);
     ri.policy_ids = ids;
     ri.n_policy_ids = policy_ids(a, endorsement, ids);
     e = vf_result_sign(svc, &ri, req->jwt, &out->result, &out->result_len);
@@ -467,4 +467,26 @@ void vf_appraise(vf_service *svc, const vf_request *req, vf_outcome *out)
         out->needs_use = false;
     }
     free(a);
+}
+
+void vf_use_nonce(vf_service *svc, vf_outcome *out)
+{
+    if (!out->needs_use) {
+        return;
+    }
+    out->needs_use = false;
+    /* Only authentic nonces (vf_nonce_check()) get here: 40 bytes, the tag last. */
+    vf_used_result r = vf_used_add(svc->used, out->nonce + VF_NONCE_TAG_AT, out->nonce_expires, vf_now(svc));
+    if (r == VF_USED_FRESH) {
+        return;
+    }
+    vf_outcome_free(out);
+    if (r == VF_USED_REPLAYED) {
+        vf_refuse(out, 403, VF_T_NONCE_USED, "this nonce was used by earlier evidence; ask for a new one");
+    } else {
+        vf_refuse(out, 503, VF_T_UNAVAILABLE,
+                  "too many nonces in use: the %zu used nonces this verifier can keep were all accepted within "
+                  "the nonce lifetime (%u s); try again later",
+                  vf_used_capacity(svc->used), svc->cfg.nonce_ttl);
+    }
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What the files of the Verifier service share: the service, one
- * appraisal's request and outcome, the committer of used nonces. */
+ * appraisal's request and outcome, the set of used nonces. */
 #ifndef MAMORI_VF_INTERNAL_H
 #define MAMORI_VF_INTERNAL_H
 
@@ -11,7 +11,43 @@
 #include "vf_nonce.h"
 #include "vf_store.h"
 
-typedef struct vf_committer vf_committer;
+/*
+ * The used-nonce set (vf_used.c): the challenge nonces accepted during a
+ * run, in memory, each until it expires. A nonce is known by its tag
+ * (vf_nonce.h): authentic nonces with the same tag are the same nonce. The
+ * check and the insert are one step under one lock, so of two appraisals
+ * of one nonce exactly one is FRESH. Expired entries are pruned a few per
+ * insert, and all at once when the set is full. Saved to the store at a
+ * clean stop and loaded back at the next start (vf_store_run_end(),
+ * vf_store_run_begin()).
+ */
+#define VF_USED_KEY     VF_NONCE_TAG
+#define VF_USED_DEFAULT ((size_t)1 << 20)
+
+typedef struct vf_used vf_used;
+
+typedef enum vf_used_result {
+    VF_USED_FRESH = 0,    /* first use: now recorded */
+    VF_USED_REPLAYED = 1, /* used before */
+    VF_USED_FULL = 2,     /* capacity unexpired nonces held: not recorded, so not to be accepted */
+} vf_used_result;
+
+/* A set for capacity (1..VF_USED_MAX) nonces: 2 to 4 slots of 24 bytes
+ * each. Errors: MM_ERR_INVALID_ARG, MM_ERR_PLATFORM (memory). */
+MM_NODISCARD mm_err vf_used_new(size_t capacity, vf_used **out);
+void vf_used_free(vf_used *u);
+
+/* Records the nonce key that expires at expires (after now), unless it is
+ * there. Thread-safe. */
+vf_used_result vf_used_add(vf_used *u, const uint8_t key[VF_USED_KEY], int64_t expires, int64_t now);
+
+/* Entries held (expired ones not yet pruned included), and the most. */
+size_t vf_used_count(vf_used *u);
+size_t vf_used_capacity(const vf_used *u);
+
+/* The next entry from *pos (0 to start) that expires after now; false at
+ * the end. Not thread-safe: for a stop, once no appraisal runs. */
+bool vf_used_next(vf_used *u, size_t *pos, int64_t now, uint8_t key[VF_USED_KEY], int64_t *expires);
 
 /*
  * Endorsed keys as imported (vf_keys.c), shared by the HTTP threads:
@@ -111,7 +147,7 @@ struct vf_service {
     uint8_t kid[32];          /* the signing key's RFC 9679 thumbprint */
     uint8_t public_key[1200]; /* its public COSE_Key, with that kid */
     size_t public_key_len;
-    vf_committer *committer;
+    vf_used *used; /* the nonces accepted, until they expire */
     mm_http_server *http;
     vf_keys keys;   /* imported endorsement keys */
     vf_cache cache; /* policy rows */
@@ -157,8 +193,10 @@ typedef struct vf_outcome {
     size_t result_len;
     bool jwt;       /* the result is a JWT */
     uint8_t tier;   /* 200: its ear_status */
-    bool needs_use; /* the result may leave only once use is marked used */
-    vf_use use;
+    bool needs_use; /* the result may leave only once nonce is recorded used */
+    uint8_t nonce[64];
+    size_t nonce_len;
+    int64_t nonce_expires;
 } vf_outcome;
 
 /* Appraises req->evidence (vf_appraise.c). Always fills out: a result, or
@@ -172,35 +210,9 @@ void vf_outcome_free(vf_outcome *out);
 void vf_refuse(vf_outcome *out, unsigned status, const char *title, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/*
- * The committer (vf_commit.c): marks the nonces of appraisals used, a
- * batch per transaction, on the threads that ask (one at a time; the
- * others queue for it).
- */
-typedef struct vf_pending_use vf_pending_use;
-struct vf_pending_use {
-    vf_use use;
-    /* Called once, for a queued use, from the thread that committed it:
-     * err is MM_OK with use.result set, or the store's failure. */
-    void (*done)(vf_pending_use *p, mm_err err);
-    vf_pending_use *next;
-};
-
-MM_NODISCARD mm_err vf_committer_start(vf_service *svc, vf_committer **out);
-
-/* Marks p->use used. True: done now, on this thread (p->done is not
- * called): *err is MM_OK with p->use.result set, the store's failure, or
- * MM_ERR_STATE after stop. False: queued behind the commit in progress;
- * p (the caller's until then) gets p->done from the committing thread. */
-bool vf_committer_use(vf_committer *c, vf_pending_use *p, mm_err *err);
-
-/* Marks one nonce used and waits for the commit (for callers that may
- * block). */
-MM_NODISCARD mm_err vf_committer_use_wait(vf_committer *c, vf_use *use);
-
-/* Waits for the commit in progress (it takes what is queued), then frees
- * c; uses asked for after get MM_ERR_STATE. */
-void vf_committer_stop(vf_committer *c);
+/* Records out's nonce used (vf_used_add()) and, when it was not fresh,
+ * replaces out's result by the refusal: 403 replay, 503 set full. */
+void vf_use_nonce(vf_service *svc, vf_outcome *out);
 
 /*
  * Results (vf_result.c).

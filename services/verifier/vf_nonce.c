@@ -6,7 +6,7 @@
 
 /* The tag's length, and the label that keeps these tags apart from any
  * other HMAC the key might ever be used for. */
-#define TAG_LEN 16
+#define TAG_LEN VF_NONCE_TAG
 static const char label[] = "mamori verifier nonce v1";
 
 static mm_err tag_of(const mm_crypto *crypto, const mm_key *key, const uint8_t body[VF_NONCE_RANDOM + 8],

@@ -4,8 +4,8 @@
  * expiry (seconds since 1970, 8 bytes big-endian) and an HMAC-SHA-256 tag
  * over both under the store's nonce key, cut to 16 bytes: 40 bytes, within
  * EAT's 8..64. The Verifier keeps no state for a nonce it issued; it keeps
- * the nonces it accepted (vf_store_use_nonces) until they expire, so a
- * nonce is accepted once, and only before its expiry, across restarts.
+ * the tags of the nonces it accepted (vf_used_add()) until they expire, so
+ * a nonce is accepted once, and only before its expiry, across restarts.
  * Issuing costs no write, and a flood of challenges fills no table.
  */
 #ifndef MAMORI_VF_NONCE_H
@@ -19,6 +19,8 @@ extern "C" {
 
 #define VF_NONCE_LEN    40
 #define VF_NONCE_RANDOM 16
+#define VF_NONCE_TAG    16                    /* the tag's length */
+#define VF_NONCE_TAG_AT (VF_NONCE_RANDOM + 8) /* where it starts */
 
 /* Makes a nonce that expires at expires into out. Errors: those of
  * mm_random() and mm_hmac_*(). */

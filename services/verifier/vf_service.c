@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The service's life: configuration (defaults, checks), open (store, its
- * run marked begun, nonce key, the verifier's public key and kid,
- * committer), start (HTTP), close (new appraisals refused, the committer
- * drained while HTTP still answers, then HTTP stopped, the run marked
- * ended and the store closed).
+ * The service's life: configuration (defaults, checks), open (the used-nonce
+ * set, store, its run marked begun and the used nonces of the last clean
+ * stop loaded, nonce key, the verifier's public key and kid), start (HTTP),
+ * close (new appraisals refused, HTTP stopped, the unexpired used nonces
+ * saved and the run marked ended in one synced commit, the store closed).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +29,7 @@ void vf_config_init(vf_config *cfg)
     cfg->build = "mamori verifier";
     cfg->teep_profile = VF_TEEP_PROFILE;
     cfg->max_body = (size_t)64 << 10;
+    cfg->used_nonces = VF_USED_DEFAULT;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     cfg->threads = cpus < 2 ? 2u : cpus > (long)VF_THREADS_MAX ? VF_THREADS_MAX : (unsigned)cpus;
 }
@@ -74,7 +75,8 @@ static mm_err check_config(const vf_config *c, vf_error *err)
     }
     if (c->nonce_ttl == 0 || c->nonce_ttl > VF_TTL_MAX || c->iat_window > VF_TTL_MAX || c->leeway > VF_TTL_MAX ||
         c->result_ttl == 0 || c->result_ttl > VF_TTL_MAX || c->max_body == 0 || c->max_body > VF_BODY_MAX ||
-        c->threads == 0 || c->threads > VF_THREADS_MAX || c->n_profiles > VF_PROFILES_MAX) {
+        c->threads == 0 || c->threads > VF_THREADS_MAX || c->n_profiles > VF_PROFILES_MAX || c->used_nonces == 0 ||
+        c->used_nonces > VF_USED_MAX) {
         return errorf(err, MM_ERR_INVALID_ARG, "configuration: a value is out of its range (see docs/verifier.md)");
     }
     if ((c->tls_cert == NULL) != (c->tls_key == NULL)) {
@@ -133,24 +135,43 @@ static mm_err load_key(vf_service *svc, vf_error *err)
     return e == MM_OK ? MM_OK : errorf(err, e, "the signing key: %s", mm_strerror(e));
 }
 
+/* The used nonces for the store: loaded at open, saved at close. */
+static bool load_put(void *user, const vf_used_nonce *n)
+{
+    vf_service *svc = user;
+    return vf_used_add(svc->used, n->tag, n->expires, vf_now(svc)) != VF_USED_FULL;
+}
+
+typedef struct saving {
+    vf_used *used;
+    size_t pos;
+    int64_t now;
+} saving;
+
+static bool save_next(void *user, vf_used_nonce *n)
+{
+    saving *sv = user;
+    return sv->used != NULL && vf_used_next(sv->used, &sv->pos, sv->now, n->tag, &n->expires);
+}
+
 void vf_service_close(vf_service *svc)
 {
     if (svc == NULL) {
         return;
     }
     pthread_mutex_lock(&svc->lock);
-    svc->closing = true;
+    svc->closing = true; /* appraisals that arrive now get 503 */
     pthread_mutex_unlock(&svc->lock);
-    /* The committer first: it answers what waits through the still running
-     * HTTP server; appraisals that arrive meanwhile get 503. */
-    vf_committer_stop(svc->committer);
-    svc->committer = NULL;
-    mm_http_server_stop(svc->http);
+    mm_http_server_stop(svc->http); /* waits for the requests in progress */
     svc->http = NULL;
-    if (svc->run_begun && vf_store_run_end(svc->store) != MM_OK) {
-        vf_log(svc, "cannot mark the run ended: nonces issued by this run will be refused after a restart");
+    if (svc->run_begun) {
+        saving sv = {svc->used, 0, vf_now(svc)};
+        if (vf_store_run_end(svc->store, save_next, &sv) != MM_OK) {
+            vf_log(svc, "cannot save the used nonces: nonces issued by this run will be refused after a restart");
+        }
     }
     vf_store_close(svc->store);
+    vf_used_free(svc->used);
     vf_keys_free(&svc->keys);
     vf_cache_free(&svc->cache);
     mm_key_free(&svc->nonce_key);
@@ -192,6 +213,9 @@ mm_err vf_service_open(const vf_config *cfg, vf_service **out, vf_error *err)
         svc->cfg.profiles[i] = own(svc, cfg->profiles[i], &ok);
     }
     e = ok ? load_key(svc, err) : errorf(err, MM_ERR_PLATFORM, "out of memory");
+    if (e == MM_OK && (e = vf_used_new(svc->cfg.used_nonces, &svc->used)) != MM_OK) {
+        errorf(err, e, "cannot make the used-nonce set (%zu nonces): %s", svc->cfg.used_nonces, mm_strerror(e));
+    }
     if (e == MM_OK) {
         /* A reader per HTTP thread. */
         e = vf_store_open(svc->cfg.database, svc->cfg.threads, &svc->store);
@@ -201,14 +225,27 @@ mm_err vf_service_open(const vf_config *cfg, vf_service **out, vf_error *err)
         }
     }
     vf_run_start how = VF_RUN_FIRST;
-    if (e == MM_OK && (e = vf_store_run_begin(svc->store, &how)) != MM_OK) {
+    if (e == MM_OK && (e = vf_store_run_begin(svc->store, vf_now(svc), load_put, svc, &how)) != MM_OK) {
         errorf(err, e, "%s: cannot mark the run begun", svc->cfg.database);
     }
     if (e == MM_OK) {
         svc->run_begun = true;
         if (how == VF_RUN_UNCLEAN) {
             vf_log(svc, "the last run did not stop cleanly: the nonces it issued are no longer accepted");
+        } else if (how == VF_RUN_TOO_MANY) {
+            vf_log(svc,
+                   "the used nonces of the last run do not fit the set (%zu): the nonces it issued are no "
+                   "longer accepted",
+                   svc->cfg.used_nonces);
+            /* What was loaded is of the old key: an empty set instead. */
+            vf_used_free(svc->used);
+            svc->used = NULL;
+            if ((e = vf_used_new(svc->cfg.used_nonces, &svc->used)) != MM_OK) {
+                errorf(err, e, "cannot make the used-nonce set (%zu nonces): %s", svc->cfg.used_nonces, mm_strerror(e));
+            }
         }
+    }
+    if (e == MM_OK) {
         uint8_t secret[VF_SECRET_LEN];
         vf_store_secret(svc->store, secret);
         e = vf_nonce_key(svc->crypto, secret, &svc->nonce_key);
@@ -216,9 +253,6 @@ mm_err vf_service_open(const vf_config *cfg, vf_service **out, vf_error *err)
         if (e != MM_OK) {
             errorf(err, e, "the nonce key: %s", mm_strerror(e));
         }
-    }
-    if (e == MM_OK && (e = vf_committer_start(svc, &svc->committer)) != MM_OK) {
-        errorf(err, e, "cannot start the committer");
     }
     if (e != MM_OK) {
         vf_service_close(svc);

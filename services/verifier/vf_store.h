@@ -4,11 +4,11 @@
  * the used challenge nonces and the key that authenticates issued nonces.
  * Opened through mm_sqlite_open (WAL, synchronous=FULL), so every change
  * that returns MM_OK is on disk: an endorsement an administrator added.
- * A nonce the service marked used before it released the result is never
- * accepted again, across a crash too ("A service's run" below).
+ * A nonce the service accepted is never accepted again, across a crash
+ * too ("A service's run" below).
  *
  * The service reads through a small pool of connections (one per HTTP
- * thread) and writes used nonces through one (the committer's); the
+ * thread) and writes the run mark and saved nonces through one; the
  * administration commands open the same file from another process while
  * the service runs, which WAL allows.
  *
@@ -20,6 +20,7 @@
 
 #include <sqlite3.h>
 
+#include "vf_nonce.h"
 #include "vf_policy.h"
 
 #ifdef __cplusplus
@@ -86,56 +87,50 @@ MM_NODISCARD mm_err vf_store_find_refs(vf_store *s, const vf_lookup *lk, vf_rows
  * Errors: MM_ERR_PLATFORM. */
 MM_NODISCARD mm_err vf_store_policy_version(vf_store *s, int64_t *version);
 
-/* Outcome of marking a nonce used. */
-typedef enum vf_use_result {
-    VF_USE_FRESH = 0,    /* first use: now marked used, durably */
-    VF_USE_REPLAYED = 1, /* used before */
-} vf_use_result;
-
-/* One nonce to mark used (the committer batches these). */
-typedef struct vf_use {
-    uint8_t nonce[64];
-    size_t len;
-    int64_t expires;      /* kept until then, pruned after */
-    vf_use_result result; /* out */
-} vf_use;
-
-/* Marks uses[0..n) used in one transaction (one sync to disk, none during
- * a run: vf_store_run_begin()), and prunes
- * nonces that expired before now. Each gets its result. Errors:
- * MM_ERR_PLATFORM (nothing of the batch is marked then). Not thread-safe:
- * one writer (the committer). */
-MM_NODISCARD mm_err vf_store_use_nonces(vf_store *s, vf_use *uses, size_t n, int64_t now);
-
 /*
- * A service's run. Syncing every batch of used nonces to disk bounds a
- * service to one batch per disk sync (with 8 clients, 8 appraisals per
- * sync: a few thousand a second at best). Instead, a run is marked in the
- * store: vf_store_run_begin() writes the mark durably, and from then on
- * used nonces are committed without a sync (synchronous=NORMAL: they
- * survive the process crashing, not the machine); vf_store_run_end()
- * syncs them all and clears the mark. A run that did not end (a crash, a
- * power loss) leaves the mark, and the next vf_store_run_begin() then
- * replaces the nonce key: every nonce issued before is refused as unknown,
- * so none can be accepted twice whatever was lost, and attesters ask for
- * a new challenge. After a clean stop the key is kept, and nonces issued
- * before it stay valid until they expire. One service per store.
+ * A service's run. Used nonces live in memory while a service runs (the
+ * used-nonce set, vf_internal.h), not in the store: no write per
+ * appraisal. vf_store_run_begin() writes a run mark durably;
+ * vf_store_run_end() writes the used nonces that have not expired into
+ * used_nonces and clears the mark, in one synced transaction. A run that
+ * did not end (a crash, a kill -9, a power loss) leaves the mark, and the
+ * next vf_store_run_begin() then replaces the nonce key: every nonce issued
+ * before is refused as unknown, so none can be accepted twice although the
+ * run's used nonces are lost, and attesters ask for a new challenge. After
+ * a clean stop the key is kept, the saved used nonces are loaded back, and
+ * nonces issued before the stop stay valid until they expire. One service
+ * per store.
  */
 typedef enum vf_run_start {
     VF_RUN_FIRST = 0,   /* no run before: the key is new */
-    VF_RUN_CLEAN = 1,   /* the last run ended: the key is kept */
+    VF_RUN_CLEAN = 1,   /* the last run ended: the key is kept, its used nonces loaded */
     VF_RUN_UNCLEAN = 2, /* the last run did not end: the key was replaced */
+    VF_RUN_TOO_MANY = 3 /* the last run ended, but put refused one of its used nonces: the key was replaced */
 } vf_run_start;
 
-/* Marks a run begun (durably) and relaxes the sync of used nonces; *how
- * says what the last run left, and vf_store_secret() gives the key to use
- * from now on. Errors: MM_ERR_PLATFORM (nothing changed then). */
-MM_NODISCARD mm_err vf_store_run_begin(vf_store *s, vf_run_start *how);
+/* A used nonce: its tag (vf_nonce.h) and expiry. */
+typedef struct vf_used_nonce {
+    uint8_t tag[VF_NONCE_TAG];
+    int64_t expires;
+} vf_used_nonce;
 
-/* Marks the run ended, in a synced commit that makes every used nonce
- * durable. Call once no more nonces are used. Errors: MM_ERR_PLATFORM (the
- * mark stays: the next run replaces the key). */
-MM_NODISCARD mm_err vf_store_run_end(vf_store *s);
+/* Takes a saved used nonce; false when it cannot be kept. */
+typedef bool (*vf_used_put_fn)(void *user, const vf_used_nonce *n);
+/* Gives the next used nonce to save; false at the end. */
+typedef bool (*vf_used_next_fn)(void *user, vf_used_nonce *n);
+
+/* Marks a run begun (durably). After a clean stop, gives put every saved
+ * used nonce that expires after now; else (or when put refuses one)
+ * replaces the nonce key and forgets the saved nonces. *how says which, and
+ * vf_store_secret() gives the key to use from now on. Errors:
+ * MM_ERR_PLATFORM (nothing changed then; put may have been called). */
+MM_NODISCARD mm_err vf_store_run_begin(vf_store *s, int64_t now, vf_used_put_fn put, void *user, vf_run_start *how);
+
+/* Replaces the saved used nonces by those next gives, and marks the run
+ * ended, in one synced transaction. Call once no more nonces are used.
+ * Errors: MM_ERR_PLATFORM (nothing changed: the mark stays, and the next
+ * run replaces the key). */
+MM_NODISCARD mm_err vf_store_run_end(vf_store *s, vf_used_next_fn next, void *user);
 
 /*
  * Administration (the CLI's endorse, reference and import commands). Each
@@ -170,7 +165,8 @@ MM_NODISCARD mm_err vf_store_list_refs(vf_store *s, vf_ref_fn fn, void *user);
 MM_NODISCARD mm_err vf_store_remove_endorsements(vf_store *s, int64_t id, mm_bytes source, size_t *n);
 MM_NODISCARD mm_err vf_store_remove_refs(vf_store *s, int64_t id, mm_bytes source, size_t *n);
 
-/* Counts of endorsements and reference values, and nonces marked used. */
+/* Counts of endorsements and reference values, and the used nonces the
+ * last clean stop saved. */
 MM_NODISCARD mm_err vf_store_counts(vf_store *s, int64_t *endorsements, int64_t *refs, int64_t *used_nonces);
 
 #ifdef __cplusplus

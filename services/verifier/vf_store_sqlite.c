@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Verifier's store on SQLite (vf_store.h): a pool of reader connections
- * for the HTTP threads, one writer connection for used nonces and
- * administration. WAL and synchronous=FULL (mm_sqlite_open): a commit is on
- * disk when it returns, and readers never block the writer; while a service
- * runs, used nonces are written with synchronous=NORMAL (see
- * vf_store_run_begin() for why that is safe).
+ * for the HTTP threads, one writer connection for the run mark, the used
+ * nonces saved at a stop, and administration. WAL and synchronous=FULL
+ * (mm_sqlite_open): a commit is on disk when it returns, and readers never
+ * block the writer.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -60,7 +59,10 @@ static const char *const migrations[] = {
      * pair is unique exactly when the nonce is; but new rows now land at
      * the b-tree's right edge, one page for a whole batch, instead of on a
      * random leaf each plus the index's page: a commit writes a page or
-     * two rather than two per nonce, and the pages it touches stay cached. */
+     * two rather than two per nonce, and the pages it touches stay cached.
+     * (Since the used-nonce set, the table is written only at a clean stop,
+     * and a row's nonce is the nonce's 16-byte tag; rows of whole 40-byte
+     * nonces, from before, are read by their tag.) */
     "CREATE TABLE used_nonces_v3 (expires INTEGER NOT NULL, nonce BLOB NOT NULL, PRIMARY KEY (expires, nonce))"
     " WITHOUT ROWID;"
     "INSERT INTO used_nonces_v3 (expires, nonce) SELECT expires, nonce FROM used_nonces;"
@@ -92,14 +94,6 @@ typedef struct reader {
 
 struct vf_store {
     sqlite3 *writer;
-    sqlite3_stmt *use_insert;
-    sqlite3_stmt *use_prune;
-    /* BEGIN IMMEDIATE, COMMIT, ROLLBACK: prepared once, not parsed again
-     * by every batch. */
-    sqlite3_stmt *use_begin;
-    sqlite3_stmt *use_commit;
-    sqlite3_stmt *use_rollback;
-    int64_t pruned_at;
     reader readers[MAX_READERS];
     unsigned n_readers;
     pthread_mutex_t lock;
@@ -143,11 +137,42 @@ static mm_err load_secret(vf_store *s)
     return e;
 }
 
+/* Gives put the saved used nonces that expire after now; false when put
+ * refused one. Rows from before the tag was the key hold whole nonces. */
+static mm_err load_used(vf_store *s, int64_t now, vf_used_put_fn put, void *user, bool *all)
+{
+    sqlite3_stmt *st = NULL;
+    *all = true;
+    if (sqlite3_prepare_v2(s->writer, "SELECT nonce, expires FROM used_nonces WHERE expires > ?1", -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, now) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return MM_ERR_PLATFORM;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *all) {
+        const uint8_t *b = sqlite3_column_blob(st, 0);
+        int len = sqlite3_column_bytes(st, 0);
+        vf_used_nonce n;
+        n.expires = sqlite3_column_int64(st, 1);
+        if (len == VF_NONCE_TAG) {
+            memcpy(n.tag, b, VF_NONCE_TAG);
+        } else if (len == VF_NONCE_LEN) {
+            memcpy(n.tag, b + VF_NONCE_TAG_AT, VF_NONCE_TAG);
+        } else {
+            continue; /* not a nonce this verifier makes */
+        }
+        *all = put(user, &n);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MM_OK : MM_ERR_PLATFORM;
+}
+
 /* meta 'run': 1 while a service runs on the store (or after it crashed), 0
  * once one stopped cleanly; absent before the first run. */
-mm_err vf_store_run_begin(vf_store *s, vf_run_start *how)
+mm_err vf_store_run_begin(vf_store *s, int64_t now, vf_used_put_fn put, void *user, vf_run_start *how)
 {
-    if (s == NULL || how == NULL) {
+    if (s == NULL || put == NULL || how == NULL) {
         return MM_ERR_INVALID_ARG;
     }
     *how = VF_RUN_FIRST;
@@ -166,9 +191,17 @@ mm_err vf_store_run_begin(vf_store *s, vf_run_start *how)
         sqlite3_finalize(st);
         st = NULL;
     }
+    if (e == MM_OK && *how == VF_RUN_CLEAN) {
+        bool all = true;
+        e = load_used(s, now, put, user, &all);
+        if (e == MM_OK && !all) {
+            *how = VF_RUN_TOO_MANY;
+        }
+    }
     uint8_t fresh[VF_SECRET_LEN];
     if (e == MM_OK && *how != VF_RUN_CLEAN) {
-        /* Used nonces of the last run may be lost: honour none it issued. */
+        /* The last run's used nonces are lost (or not all kept): honour
+         * none it issued. */
         e = mm_random(mm_crypto_openssl(), fresh, sizeof fresh);
         if (e == MM_OK && (sqlite3_prepare_v2(s->writer, "UPDATE meta SET value = ?1 WHERE name = 'nonce-key'", -1, &st,
                                               NULL) != SQLITE_OK ||
@@ -177,6 +210,9 @@ mm_err vf_store_run_begin(vf_store *s, vf_run_start *how)
             e = MM_ERR_PLATFORM;
         }
         sqlite3_finalize(st);
+        if (e == MM_OK) {
+            e = mm_sqlite_exec(s->writer, "DELETE FROM used_nonces");
+        }
     }
     if (e == MM_OK) {
         e = mm_sqlite_exec(s->writer, "INSERT OR REPLACE INTO meta (name, value) VALUES ('run', 1)");
@@ -186,25 +222,44 @@ mm_err vf_store_run_begin(vf_store *s, vf_run_start *how)
     }
     if (e != MM_OK) {
         (void)sqlite3_exec(s->writer, "ROLLBACK", NULL, NULL, NULL);
-    } else {
-        if (*how != VF_RUN_CLEAN) {
-            memcpy(s->secret, fresh, sizeof fresh);
-        }
-        e = mm_sqlite_exec(s->writer, "PRAGMA synchronous = NORMAL");
+    } else if (*how != VF_RUN_CLEAN) {
+        memcpy(s->secret, fresh, sizeof fresh);
     }
     mm_wipe(fresh, sizeof fresh);
     return e;
 }
 
-mm_err vf_store_run_end(vf_store *s)
+mm_err vf_store_run_end(vf_store *s, vf_used_next_fn next, void *user)
 {
-    if (s == NULL) {
+    if (s == NULL || next == NULL) {
         return MM_ERR_INVALID_ARG;
     }
-    /* One synced commit: the WAL it syncs holds every use written before. */
-    mm_err e = mm_sqlite_exec(s->writer, "PRAGMA synchronous = FULL");
+    sqlite3_stmt *st = NULL;
+    mm_err e = mm_sqlite_exec(s->writer, "BEGIN IMMEDIATE");
+    if (e == MM_OK) {
+        e = mm_sqlite_exec(s->writer, "DELETE FROM used_nonces");
+    }
+    if (e == MM_OK &&
+        sqlite3_prepare_v2(s->writer, "INSERT OR IGNORE INTO used_nonces (expires, nonce) VALUES (?1, ?2)", -1, &st,
+                           NULL) != SQLITE_OK) {
+        e = MM_ERR_PLATFORM;
+    }
+    vf_used_nonce n;
+    while (e == MM_OK && next(user, &n)) {
+        if (sqlite3_bind_int64(st, 1, n.expires) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 2, n.tag, VF_NONCE_TAG, SQLITE_STATIC) != SQLITE_OK || step_done(st) != MM_OK) {
+            e = MM_ERR_PLATFORM;
+        }
+    }
+    sqlite3_finalize(st);
     if (e == MM_OK) {
         e = mm_sqlite_exec(s->writer, "UPDATE meta SET value = 0 WHERE name = 'run'");
+    }
+    if (e == MM_OK) {
+        e = mm_sqlite_exec(s->writer, "COMMIT"); /* synchronous=FULL: nonces and mark on disk */
+    }
+    if (e != MM_OK) {
+        (void)sqlite3_exec(s->writer, "ROLLBACK", NULL, NULL, NULL);
     }
     return e;
 }
@@ -237,11 +292,6 @@ void vf_store_close(vf_store *s)
         }
         sqlite3_close(s->readers[i].db);
     }
-    sqlite3_finalize(s->use_insert);
-    sqlite3_finalize(s->use_prune);
-    sqlite3_finalize(s->use_begin);
-    sqlite3_finalize(s->use_commit);
-    sqlite3_finalize(s->use_rollback);
     sqlite3_close(s->writer);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->freed);
@@ -264,18 +314,6 @@ mm_err vf_store_open(const char *path, unsigned readers, vf_store **out)
     mm_err e = mm_sqlite_open(path, migrations, sizeof migrations / sizeof migrations[0], &s->writer);
     if (e == MM_OK) {
         e = load_secret(s);
-    }
-    if (e == MM_OK &&
-        (sqlite3_prepare_v3(s->writer, "INSERT OR IGNORE INTO used_nonces (nonce, expires) VALUES (?1, ?2)", -1,
-                            SQLITE_PREPARE_PERSISTENT, &s->use_insert, NULL) != SQLITE_OK ||
-         sqlite3_prepare_v3(s->writer, "DELETE FROM used_nonces WHERE expires < ?1", -1, SQLITE_PREPARE_PERSISTENT,
-                            &s->use_prune, NULL) != SQLITE_OK ||
-         sqlite3_prepare_v3(s->writer, "BEGIN IMMEDIATE", -1, SQLITE_PREPARE_PERSISTENT, &s->use_begin, NULL) !=
-             SQLITE_OK ||
-         sqlite3_prepare_v3(s->writer, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &s->use_commit, NULL) != SQLITE_OK ||
-         sqlite3_prepare_v3(s->writer, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT, &s->use_rollback, NULL) !=
-             SQLITE_OK)) {
-        e = MM_ERR_PLATFORM;
     }
     for (unsigned i = 0; e == MM_OK && i < readers; i++) {
         e = open_reader(path, &s->readers[i]);
@@ -473,36 +511,6 @@ mm_err vf_store_policy_version(vf_store *s, int64_t *version)
         e = MM_OK;
     }
     release(s, r);
-    return e;
-}
-
-mm_err vf_store_use_nonces(vf_store *s, vf_use *uses, size_t n, int64_t now)
-{
-    if (s == NULL || (n != 0 && uses == NULL)) {
-        return MM_ERR_INVALID_ARG;
-    }
-    mm_err e = step_done(s->use_begin);
-    for (size_t i = 0; e == MM_OK && i < n; i++) {
-        sqlite3_stmt *st = s->use_insert;
-        if (sqlite3_bind_blob(st, 1, uses[i].nonce, (int)uses[i].len, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_int64(st, 2, uses[i].expires) != SQLITE_OK || step_done(st) != MM_OK) {
-            e = MM_ERR_PLATFORM;
-        } else {
-            uses[i].result = sqlite3_changes(s->writer) == 1 ? VF_USE_FRESH : VF_USE_REPLAYED;
-        }
-    }
-    /* Expired nonces go at most once a second: a nonce that expired cannot
-     * be used again whether its row is still there or not. */
-    if (e == MM_OK && now != s->pruned_at) {
-        e = sqlite3_bind_int64(s->use_prune, 1, now) == SQLITE_OK ? step_done(s->use_prune) : MM_ERR_PLATFORM;
-        s->pruned_at = now;
-    }
-    if (e == MM_OK) {
-        e = step_done(s->use_commit);
-    }
-    if (e != MM_OK && !sqlite3_get_autocommit(s->writer)) {
-        (void)step_done(s->use_rollback);
-    }
     return e;
 }
 

@@ -1097,6 +1097,7 @@ check verifier_appraise_help 0 - verifier appraise --help
 check verifier_serve_no_key 64 - verifier serve --db vf.db
 check verifier_serve_public_key 65 - verifier serve --key k11.cose --db vf.db
 check verifier_serve_bad_ttl 64 - verifier serve --key k11-private.cose --nonce-ttl 0
+check verifier_serve_bad_used_nonces 64 - verifier serve --key k11-private.cose --used-nonces 0
 check verifier_endorse_no_scope 64 - verifier endorse add --db vf.db --key k11.cose
 check verifier_endorse_half_model 64 - verifier endorse add --db vf.db --key k11.cose --oemid 32473
 check verifier_endorse_bad_ueid 64 - verifier endorse add --db vf.db --key k11.cose --ueid 0102

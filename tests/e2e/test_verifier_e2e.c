@@ -8,7 +8,8 @@
  * `mamori eat verify-result`. Refusals with their reasons: unknown device,
  * wrong key, replayed nonce, expired nonce, debug enabled, unknown
  * software, measurement mismatch, malformed token; TEEP-profile evidence;
- * a restart that keeps used nonces used; timestamp freshness.
+ * a restart that keeps used nonces used; a crash after which earlier
+ * nonces are refused; timestamp freshness.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -429,10 +430,17 @@ static void test_restart(void **state)
     claims("ok.json", DEVICE_UEID, "Acme OS", "disabled", BOOT, NULL);
     issue("issue-restart", "device.key", "ok.json", nonce, "restart.cwt");
     assert_int_equal(appraise("appraise-before", "restart.cwt", NULL), 0);
+    char unused[130];
+    challenge(unused);
+    issue("issue-unused", "device.key", "ok.json", unused, "unused.cwt");
     assert_int_equal(e2e_stop(&srv), 0);
     start("60");
     assert_int_equal(appraise("appraise-after", "restart.cwt", NULL), 1);
     assert_true(e2e_err_has("appraise-after", "refused (403 Nonce already used)"));
+    /* A nonce issued before a clean stop and not used: still good, once. */
+    assert_int_equal(appraise("appraise-unused", "unused.cwt", NULL), 0);
+    assert_int_equal(appraise("appraise-unused-again", "unused.cwt", NULL), 1);
+    assert_true(e2e_err_has("appraise-unused-again", "refused (403 Nonce already used)"));
     /* No nonce, a fresh iat: accepted in timestamp mode. */
     issue("issue-passport", "device.key", "ok.json", NULL, "passport.cwt");
     assert_int_equal(appraise("appraise-passport", "passport.cwt", "passport.ear"), 0);
@@ -450,6 +458,31 @@ static void test_restart(void **state)
     assert_true(e2e_err_has("appraise-old", "refused (403 Evidence is not fresh): iat is"));
 }
 
+/* A crash (kill -9): the used nonces of the run are gone, so the restarted
+ * Verifier refuses every nonce issued before it, used or not. */
+static void test_crash_restart(void **state)
+{
+    (void)state;
+    char used[130], unused[130];
+    challenge(used);
+    challenge(unused);
+    claims("ok.json", DEVICE_UEID, "Acme OS", "disabled", BOOT, NULL);
+    issue("issue-crash-used", "device.key", "ok.json", used, "crash-used.cwt");
+    issue("issue-crash-unused", "device.key", "ok.json", unused, "crash-unused.cwt");
+    assert_int_equal(appraise("appraise-crash-before", "crash-used.cwt", NULL), 0);
+    e2e_kill(&srv);
+    start("60");
+    assert_int_equal(appraise("appraise-crash-used", "crash-used.cwt", NULL), 1);
+    assert_true(e2e_err_has("appraise-crash-used", "refused (403 Unknown nonce)"));
+    assert_int_equal(appraise("appraise-crash-unused", "crash-unused.cwt", NULL), 1);
+    assert_true(e2e_err_has("appraise-crash-unused", "refused (403 Unknown nonce)"));
+    /* New challenges work as before. */
+    char fresh[130];
+    challenge(fresh);
+    issue("issue-crash-fresh", "device.key", "ok.json", fresh, "crash-fresh.cwt");
+    assert_int_equal(appraise("appraise-crash-fresh", "crash-fresh.cwt", NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_teep),
         cmocka_unit_test(test_corim),
         cmocka_unit_test(test_restart),
+        cmocka_unit_test(test_crash_restart),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,12 +3,15 @@
  * The Verifier's appraisal logic, in-process: the policy table (each check
  * against the AR4SI value it sets and the finding it names), scope
  * precedence, self-authenticating nonces, the store (lookups, used nonces
- * across a reopen, pruning, all-or-nothing writes), and whole appraisals
- * through vf_appraise() on a temporary store with a fixed clock: results
- * decoded and checked claim by claim, every refusal with its status and
- * title, the committer refusing a replay, JWT results, the TEEP profile.
+ * saved at a clean stop and loaded back, the key replaced after a crash,
+ * all-or-nothing writes), the used-nonce set (replays, pruning, full), and
+ * whole appraisals through vf_appraise() on a temporary store with a fixed
+ * clock: results decoded and checked claim by claim, every refusal with its
+ * status and title, a replay refused (from two threads at once too), a full
+ * set refused with 503, JWT results, the TEEP profile.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,9 +56,7 @@ static int teardown(void **state)
     mm_key_free(&device);
     mm_key_free(&other);
     mm_key_free(&verifier_key);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    mm_test_remove_dir(dir);
     return 0;
 }
 
@@ -136,6 +137,14 @@ static size_t reference(vf_ref *r)
     };
     memcpy(r, rows, sizeof rows);
     return sizeof rows / sizeof rows[0];
+}
+
+/* Adds the reference values of reference() to the store s. */
+static void add_references(vf_store *s)
+{
+    vf_ref refs[16];
+    size_t n = reference(refs);
+    assert_int_equal(vf_store_add_refs(s, refs, n, NULL), MM_OK);
 }
 
 static const vf_endorsement device_endorsement = {
@@ -447,6 +456,35 @@ static void endorse(vf_store *s, const mm_key *key, const vf_scope *scope, mm_by
     assert_int_equal(vf_store_add_endorsement(s, &e, id), MM_OK);
 }
 
+/* The used nonces a store loads, and gives to save. */
+typedef struct nonces_io {
+    const vf_used_nonce *save;
+    size_t n_save, next, got;
+    bool accept;
+    vf_used_nonce loaded[4];
+} nonces_io;
+
+static bool put_nonce(void *user, const vf_used_nonce *n)
+{
+    nonces_io *io = user;
+    if (!io->accept) {
+        return false;
+    }
+    assert_true(io->got < 4);
+    io->loaded[io->got++] = *n;
+    return true;
+}
+
+static bool next_nonce(void *user, vf_used_nonce *n)
+{
+    nonces_io *io = user;
+    if (io->next == io->n_save) {
+        return false;
+    }
+    *n = io->save[io->next++];
+    return true;
+}
+
 static void test_store(void **state)
 {
     (void)state;
@@ -551,38 +589,157 @@ static void test_store(void **state)
     assert_int_equal(vf_store_counts(s, &ne, &nr, &nu), MM_OK);
     assert_int_equal(nr, 3); /* the failed replacement rolled back */
 
-    /* Used nonces: fresh once, then replayed; across a reopen too. */
-    vf_use uses[3];
-    memset(uses, 0, sizeof uses);
-    for (int i = 0; i < 3; i++) {
-        uses[i].len = 40;
-        uses[i].nonce[0] = (uint8_t)(i == 2 ? 0 : i); /* the third repeats the first, in one batch */
-        uses[i].expires = 2000;
-    }
-    assert_int_equal(vf_store_use_nonces(s, uses, 3, 1000), MM_OK);
-    assert_int_equal(uses[0].result, VF_USE_FRESH);
-    assert_int_equal(uses[1].result, VF_USE_FRESH);
-    assert_int_equal(uses[2].result, VF_USE_REPLAYED);
+    /* Used nonces: saved by a clean stop, loaded back by the next start. */
+    vf_used_nonce saved[3];
+    memset(saved, 0, sizeof saved);
+    saved[0].tag[0] = 1;
+    saved[0].expires = 2000;
+    saved[1].tag[0] = 2;
+    saved[1].expires = 1400; /* expired by the next start */
+    saved[2].tag[0] = 3;
+    saved[2].expires = 3000;
+    nonces_io io;
+    memset(&io, 0, sizeof io);
+    io.save = saved;
+    io.n_save = 3;
+    io.accept = true;
+    vf_run_start how = VF_RUN_CLEAN;
+    assert_int_equal(vf_store_run_begin(s, 1000, put_nonce, &io, &how), MM_OK);
+    assert_int_equal(how, VF_RUN_FIRST);
+    assert_int_equal(io.got, 0);
+    vf_store_secret(s, secret);
+    assert_int_equal(vf_store_run_end(s, next_nonce, &io), MM_OK);
     vf_store_close(s);
     assert_int_equal(vf_store_open(path, 1, &s), MM_OK);
     vf_store_secret(s, again);
     assert_memory_equal(secret, again, 32); /* the nonce key survives */
-    uses[0].result = VF_USE_FRESH;
-    assert_int_equal(vf_store_use_nonces(s, uses, 1, 1500), MM_OK);
-    assert_int_equal(uses[0].result, VF_USE_REPLAYED);
     assert_int_equal(vf_store_counts(s, &ne, &nr, &nu), MM_OK);
-    assert_int_equal(nu, 2);
-    /* Pruned once expired. */
-    vf_use late;
-    memset(&late, 0, sizeof late);
-    late.len = 40;
-    late.nonce[0] = 7;
-    late.expires = 9000;
-    assert_int_equal(vf_store_use_nonces(s, &late, 1, 2001), MM_OK);
+    assert_int_equal(nu, 3);
+    memset(io.loaded, 0, sizeof io.loaded);
+    assert_int_equal(vf_store_run_begin(s, 1500, put_nonce, &io, &how), MM_OK);
+    assert_int_equal(how, VF_RUN_CLEAN);
+    assert_int_equal(io.got, 2); /* the unexpired ones */
+    assert_int_equal(io.loaded[0].tag[0] + io.loaded[1].tag[0], 1 + 3);
+    vf_store_secret(s, again);
+    assert_memory_equal(secret, again, 32);
+    /* A run that does not end (a crash): the key is replaced, nothing loaded. */
+    vf_store_close(s);
+    assert_int_equal(vf_store_open(path, 1, &s), MM_OK);
+    io.got = 0;
+    assert_int_equal(vf_store_run_begin(s, 1500, put_nonce, &io, &how), MM_OK);
+    assert_int_equal(how, VF_RUN_UNCLEAN);
+    assert_int_equal(io.got, 0);
+    vf_store_secret(s, again);
+    assert_memory_not_equal(secret, again, 32);
     assert_int_equal(vf_store_counts(s, &ne, &nr, &nu), MM_OK);
-    assert_int_equal(nu, 1);
+    assert_int_equal(nu, 0);
+    /* Saved nonces that do not fit the set: the key is replaced too. */
+    io.next = 0;
+    assert_int_equal(vf_store_run_end(s, next_nonce, &io), MM_OK);
+    vf_store_secret(s, secret);
+    vf_store_close(s);
+    assert_int_equal(vf_store_open(path, 1, &s), MM_OK);
+    io.got = 0;
+    io.accept = false;
+    assert_int_equal(vf_store_run_begin(s, 1500, put_nonce, &io, &how), MM_OK);
+    assert_int_equal(how, VF_RUN_TOO_MANY);
+    vf_store_secret(s, again);
+    assert_memory_not_equal(secret, again, 32);
     vf_store_close(s);
     free(rows);
+}
+
+/* A reference set: the tags added and not expired, by a plain scan. */
+typedef struct ref_entry {
+    uint8_t key[VF_USED_KEY];
+    int64_t expires;
+} ref_entry;
+
+static bool ref_has(const ref_entry *r, size_t n, const uint8_t *key, int64_t now)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].expires > now && memcmp(r[i].key, key, VF_USED_KEY) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The used-nonce set against a plain list: keys that share their hash's low
+ * bits (long probe chains), expiring at different times, so that pruning
+ * moves entries back across chains and the table's end. */
+static void test_used_set(void **state)
+{
+    (void)state;
+    vf_used *u = NULL;
+    assert_int_equal(vf_used_new(0, &u), MM_ERR_INVALID_ARG);
+    assert_int_equal(vf_used_new(4, &u), MM_OK);
+    uint8_t k[5][VF_USED_KEY];
+    memset(k, 0, sizeof k);
+    for (int i = 0; i < 5; i++) {
+        k[i][8] = (uint8_t)(i + 1); /* the same home slot */
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(vf_used_add(u, k[i], 100 + i, 50), VF_USED_FRESH);
+    }
+    assert_int_equal(vf_used_add(u, k[2], 102, 50), VF_USED_REPLAYED);
+    assert_int_equal(vf_used_add(u, k[4], 200, 50), VF_USED_FULL); /* four unexpired: never unrecorded */
+    assert_int_equal(vf_used_add(u, k[4], 200, 50), VF_USED_FULL);
+    assert_int_equal(vf_used_count(u), 4);
+    assert_int_equal(vf_used_add(u, k[4], 200, 101), VF_USED_FRESH); /* two expired */
+    assert_int_equal(vf_used_add(u, k[3], 103, 101), VF_USED_REPLAYED);
+    assert_int_equal(vf_used_add(u, k[4], 200, 101), VF_USED_REPLAYED);
+    size_t pos = 0, n = 0;
+    uint8_t key[VF_USED_KEY];
+    int64_t exp = 0;
+    while (vf_used_next(u, &pos, 101, key, &exp)) {
+        assert_true(exp > 101);
+        n++;
+    }
+    assert_int_equal(n, 3);
+    vf_used_free(u);
+
+    enum { CAP = 64, STEPS = 20000, KEYS = 400 };
+    assert_int_equal(vf_used_new(CAP, &u), MM_OK);
+    ref_entry *ref = calloc(STEPS, sizeof *ref);
+    assert_non_null(ref);
+    size_t nref = 0;
+    uint32_t x = 12345;
+    int64_t now = 1000;
+    for (int step = 0; step < STEPS; step++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        if (x % 8 == 0) {
+            now++;
+        }
+        uint8_t kk[VF_USED_KEY];
+        memset(kk, 0, sizeof kk);
+        kk[0] = (uint8_t)(x >> 8 & 0x7) | 0x78; /* few homes, near the table's end too */
+        uint32_t id = (x >> 12) % KEYS;
+        memcpy(kk + 8, &id, sizeof id);
+        int64_t e = 1000 + (int64_t)id * 7 % 40; /* one key, one expiry, as with nonces */
+        while (e <= now) {
+            e += 40;
+        }
+        memcpy(kk + 12, &e, 4);
+        size_t live = 0;
+        for (size_t i = 0; i < nref; i++) {
+            live += ref[i].expires > now;
+        }
+        vf_used_result r = vf_used_add(u, kk, e, now);
+        if (ref_has(ref, nref, kk, now)) {
+            assert_int_equal(r, VF_USED_REPLAYED);
+        } else if (r == VF_USED_FULL) {
+            assert_true(live >= CAP);
+        } else {
+            assert_int_equal(r, VF_USED_FRESH);
+            memcpy(ref[nref].key, kk, VF_USED_KEY);
+            ref[nref++].expires = e;
+        }
+    }
+    free(ref);
+    vf_used_free(u);
 }
 
 /*
@@ -594,8 +751,11 @@ typedef struct fixture {
     int64_t id_device;
 } fixture;
 
-static void open_service(fixture *f, const char *db, unsigned iat_window)
+/* Clears f and opens the service on the database db (in the test folder),
+ * with room for used used nonces (0: the default). */
+static void open_service_used(fixture *f, const char *db, unsigned iat_window, size_t used)
 {
+    memset(f, 0, sizeof *f);
     vf_config cfg;
     vf_config_init(&cfg);
     char path[128];
@@ -606,11 +766,16 @@ static void open_service(fixture *f, const char *db, unsigned iat_window)
     cfg.iat_window = iat_window;
     cfg.clock = test_clock;
     cfg.threads = 2;
+    if (used != 0) {
+        cfg.used_nonces = used;
+    }
     vf_error err;
     if (vf_service_open(&cfg, &f->svc, &err) != MM_OK) {
         fail_msg("%s", err.msg);
     }
 }
+
+static void open_service(fixture *f, const char *db, unsigned iat_window) { open_service_used(f, db, iat_window, 0); }
 
 static mm_bytes challenge(fixture *f, uint8_t nonce[VF_NONCE_LEN])
 {
@@ -639,17 +804,11 @@ static void appraise(fixture *f, mm_bytes ev, bool jwt, vf_outcome *out)
     vf_appraise(f->svc, &r, out);
 }
 
-/* The outcome, its nonce marked used. */
+/* The outcome, its nonce recorded used (as the HTTP edge does). */
 static void appraise_used(fixture *f, mm_bytes ev, vf_outcome *out)
 {
     appraise(f, ev, false, out);
-    if (out->needs_use) {
-        assert_int_equal(vf_committer_use_wait(f->svc->committer, &out->use), MM_OK);
-        if (out->use.result == VF_USE_REPLAYED) {
-            vf_outcome_free(out);
-            vf_refuse(out, 403, VF_T_NONCE_USED, "replayed");
-        }
-    }
+    vf_use_nonce(f->svc, out);
 }
 
 static void expect_refusal(const vf_outcome *o, unsigned status, const char *title)
@@ -682,13 +841,10 @@ static void test_appraise(void **state)
 {
     (void)state;
     fixture f;
-    memset(&f, 0, sizeof f);
     open_service(&f, "appraise.db", 0);
     vf_scope dev = {mm_bytes_make(ueid, sizeof ueid), {NULL, 0}, {NULL, 0}};
     endorse(f.svc->store, &device, &dev, MM_BYTES_LIT("dev-1"), false, &f.id_device);
-    vf_ref refs[16];
-    size_t n = reference(refs);
-    assert_int_equal(vf_store_add_refs(f.svc->store, refs, n, NULL), MM_OK);
+    add_references(f.svc->store);
 
     device_claims d;
     healthy(&d);
@@ -847,7 +1003,6 @@ static void test_appraise_iat(void **state)
 {
     (void)state;
     fixture f;
-    memset(&f, 0, sizeof f);
     open_service(&f, "iat.db", 300);
     vf_scope dev = {mm_bytes_make(ueid, sizeof ueid), {NULL, 0}, {NULL, 0}};
     endorse(f.svc->store, &device, &dev, mm_bytes_make(NULL, 0), false, &f.id_device);
@@ -889,16 +1044,13 @@ static void test_appraise_teep(void **state)
 {
     (void)state;
     fixture f;
-    memset(&f, 0, sizeof f);
     open_service(&f, "teep.db", 0);
     uint8_t ov[32];
     size_t ol = 0;
     assert_int_equal(vf_oemid_parse(MM_BYTES_LIT("89-48-23"), ov, &ol), MM_OK);
     vf_scope model = {{NULL, 0}, mm_bytes_make(ov, ol), mm_bytes_make(hwmodel, sizeof hwmodel)};
     endorse(f.svc->store, &device, &model, mm_bytes_make(NULL, 0), false, &f.id_device);
-    vf_ref refs[16];
-    size_t n = reference(refs);
-    assert_int_equal(vf_store_add_refs(f.svc->store, refs, n, NULL), MM_OK);
+    add_references(f.svc->store);
     device_claims d;
     healthy(&d);
     uint8_t nonce[VF_NONCE_LEN];
@@ -980,7 +1132,6 @@ static void test_policy_cache(void **state)
 {
     (void)state;
     fixture f;
-    memset(&f, 0, sizeof f);
     open_service(&f, "cache.db", 0);
     vf_error err;
     assert_int_equal(vf_service_start(f.svc, &err), MM_OK);
@@ -1044,6 +1195,128 @@ static void test_policy_cache(void **state)
     vf_service_close(f.svc);
 }
 
+/* Two threads appraise the same evidence at once: exactly one result. */
+typedef struct racer {
+    fixture *f;
+    mm_bytes ev;
+    pthread_barrier_t *start;
+    vf_outcome out;
+} racer;
+
+static void *race(void *arg)
+{
+    racer *r = arg;
+    pthread_barrier_wait(r->start);
+    appraise_used(r->f, r->ev, &r->out);
+    return NULL;
+}
+
+static void test_replay_threads(void **state)
+{
+    (void)state;
+    fixture f;
+    open_service(&f, "race.db", 0);
+    vf_scope dev = {mm_bytes_make(ueid, sizeof ueid), {NULL, 0}, {NULL, 0}};
+    endorse(f.svc->store, &device, &dev, MM_BYTES_LIT("dev-1"), false, &f.id_device);
+    add_references(f.svc->store);
+    device_claims d;
+    healthy(&d);
+    for (int round = 0; round < 20; round++) {
+        uint8_t nonce[VF_NONCE_LEN], ev[1024];
+        size_t len = fresh_evidence(&f, &d, &device, nonce, ev, sizeof ev);
+        pthread_barrier_t start;
+        pthread_barrier_init(&start, NULL, 2);
+        racer r[2];
+        pthread_t t[2];
+        for (int i = 0; i < 2; i++) {
+            memset(&r[i], 0, sizeof r[i]);
+            r[i] = (racer){&f, mm_bytes_make(ev, len), &start, {0}};
+            assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+        }
+        for (int i = 0; i < 2; i++) {
+            pthread_join(t[i], NULL);
+        }
+        pthread_barrier_destroy(&start);
+        int ok = r[0].out.status == 200 ? 0 : 1;
+        assert_int_equal(r[ok].out.status, 200);
+        assert_int_equal(r[ok].out.tier, MM_AR4SI_AFFIRMING);
+        expect_refusal(&r[1 - ok].out, 403, VF_T_NONCE_USED);
+        vf_outcome_free(&r[0].out);
+        vf_outcome_free(&r[1].out);
+    }
+    vf_service_close(f.svc);
+}
+
+/* A set full of unexpired nonces refuses (503) rather than accept a nonce
+ * it cannot record; room comes back as they expire. */
+static void test_used_full(void **state)
+{
+    (void)state;
+    fixture f;
+    open_service_used(&f, "full.db", 0, 2);
+    vf_scope dev = {mm_bytes_make(ueid, sizeof ueid), {NULL, 0}, {NULL, 0}};
+    endorse(f.svc->store, &device, &dev, MM_BYTES_LIT("dev-1"), false, &f.id_device);
+    add_references(f.svc->store);
+    device_claims d;
+    healthy(&d);
+    uint8_t nonce[VF_NONCE_LEN], ev[1024];
+    vf_outcome o;
+    for (int i = 0; i < 2; i++) {
+        size_t len = fresh_evidence(&f, &d, &device, nonce, ev, sizeof ev);
+        appraise_used(&f, mm_bytes_make(ev, len), &o);
+        assert_int_equal(o.status, 200);
+        vf_outcome_free(&o);
+    }
+    size_t len = fresh_evidence(&f, &d, &device, nonce, ev, sizeof ev);
+    appraise_used(&f, mm_bytes_make(ev, len), &o);
+    expect_refusal(&o, 503, VF_T_UNAVAILABLE);
+    assert_non_null(strstr(o.detail, "too many nonces in use"));
+    vf_outcome_free(&o);
+    /* The refused nonce was not recorded: once the others expired, it passes
+     * (its own lifetime is the same, so issue one later). */
+    int64_t saved = clock_now;
+    clock_now += f.svc->cfg.nonce_ttl;
+    len = fresh_evidence(&f, &d, &device, nonce, ev, sizeof ev);
+    appraise_used(&f, mm_bytes_make(ev, len), &o);
+    assert_int_equal(o.status, 200);
+    vf_outcome_free(&o);
+    clock_now = saved;
+    vf_service_close(f.svc);
+}
+
+/* Saved used nonces that do not fit a smaller set at the next start: the
+ * nonce key is replaced (earlier nonces unknown) and the set starts empty. */
+static void test_used_shrink(void **state)
+{
+    (void)state;
+    fixture f;
+    open_service_used(&f, "shrink.db", 0, 4);
+    vf_scope dev = {mm_bytes_make(ueid, sizeof ueid), {NULL, 0}, {NULL, 0}};
+    endorse(f.svc->store, &device, &dev, MM_BYTES_LIT("dev-1"), false, &f.id_device);
+    add_references(f.svc->store);
+    device_claims d;
+    healthy(&d);
+    uint8_t nonce[VF_NONCE_LEN], ev[1024], unused[1024];
+    vf_outcome o;
+    for (int i = 0; i < 2; i++) {
+        size_t len = fresh_evidence(&f, &d, &device, nonce, ev, sizeof ev);
+        appraise_used(&f, mm_bytes_make(ev, len), &o);
+        assert_int_equal(o.status, 200);
+        vf_outcome_free(&o);
+    }
+    size_t unused_len = fresh_evidence(&f, &d, &device, nonce, unused, sizeof unused);
+    vf_service_close(f.svc);
+    open_service_used(&f, "shrink.db", 0, 1);
+    assert_int_equal(vf_used_count(f.svc->used), 0);
+    appraise_used(&f, mm_bytes_make(unused, unused_len), &o);
+    expect_refusal(&o, 403, VF_T_NONCE_UNKNOWN);
+    size_t len = fresh_evidence(&f, &d, &device, nonce, ev, sizeof ev);
+    appraise_used(&f, mm_bytes_make(ev, len), &o);
+    assert_int_equal(o.status, 200);
+    vf_outcome_free(&o);
+    vf_service_close(f.svc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1052,6 +1325,8 @@ int main(void)
         cmocka_unit_test(test_nonce),         cmocka_unit_test(test_store),
         cmocka_unit_test(test_appraise),      cmocka_unit_test(test_appraise_iat),
         cmocka_unit_test(test_appraise_teep), cmocka_unit_test(test_policy_cache),
+        cmocka_unit_test(test_used_set),      cmocka_unit_test(test_replay_threads),
+        cmocka_unit_test(test_used_full),     cmocka_unit_test(test_used_shrink),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

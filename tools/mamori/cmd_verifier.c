@@ -57,6 +57,9 @@ static const char serve_help[] = "usage: mamori verifier serve --key KEY [option
                                  "  --raw-evidence        put the evidence into results (ear_raw_evidence)\n"
                                  "  --developer TEXT      ear_verifier_id developer (default: https://mamori.dev)\n"
                                  "  --threads N           HTTP worker threads (default: the CPUs)\n"
+                                 "  --used-nonces N       most used nonces held until they expire, 48 bytes\n"
+                                 "                        each; at least the peak appraisal rate times the\n"
+                                 "                        nonce TTL (default: 1048576; at most 67108864)\n"
                                  "  --tls-cert FILE       HTTPS: certificate chain (PEM), with --tls-key FILE\n"
                                  "  --ready-file FILE     once listening, write the Verifier's URL to FILE\n"
                                  "  -q, --quiet           no start and stop lines\n"
@@ -80,12 +83,12 @@ static int exit_for(mm_err e)
 
 typedef struct serve_args {
     const char *key, *alg, *db, *listen, *nonce_ttl, *iat_window, *leeway, *result_ttl, *teep_profile, *developer,
-        *threads, *tls_cert, *tls_key, *ready;
+        *threads, *used_nonces, *tls_cert, *tls_key, *ready;
     cli_list profiles;
     bool raw_evidence, quiet;
 } serve_args;
 
-static int parse_seconds(const char *opt, const char *s, unsigned long min, unsigned long max, unsigned *out)
+static int parse_number(const char *opt, const char *s, unsigned long min, unsigned long max, unsigned *out)
 {
     if (s == NULL) {
         return CLI_OK;
@@ -163,6 +166,7 @@ static int verifier_serve(int argc, char **argv)
         CLI_BOOL("raw-evidence", 0, serve_args, raw_evidence),
         CLI_STR("developer", 0, serve_args, developer),
         CLI_STR("threads", 0, serve_args, threads),
+        CLI_STR("used-nonces", 0, serve_args, used_nonces),
         CLI_STR("tls-cert", 0, serve_args, tls_cert),
         CLI_STR("tls-key", 0, serve_args, tls_key),
         CLI_STR("ready-file", 0, serve_args, ready),
@@ -181,17 +185,20 @@ static int verifier_serve(int argc, char **argv)
     vf_config cfg;
     vf_config_init(&cfg);
     unsigned threads = cfg.threads;
-    if (parse_seconds("--nonce-ttl", a.nonce_ttl, 1, VF_TTL_MAX, &cfg.nonce_ttl) != CLI_OK ||
-        parse_seconds("--iat-window", a.iat_window, 0, VF_TTL_MAX, &cfg.iat_window) != CLI_OK ||
-        parse_seconds("--leeway", a.leeway, 0, VF_TTL_MAX, &cfg.leeway) != CLI_OK ||
-        parse_seconds("--result-ttl", a.result_ttl, 1, VF_TTL_MAX, &cfg.result_ttl) != CLI_OK ||
-        parse_seconds("--threads", a.threads, 1, VF_THREADS_MAX, &threads) != CLI_OK) {
+    unsigned used = (unsigned)cfg.used_nonces;
+    if (parse_number("--nonce-ttl", a.nonce_ttl, 1, VF_TTL_MAX, &cfg.nonce_ttl) != CLI_OK ||
+        parse_number("--iat-window", a.iat_window, 0, VF_TTL_MAX, &cfg.iat_window) != CLI_OK ||
+        parse_number("--leeway", a.leeway, 0, VF_TTL_MAX, &cfg.leeway) != CLI_OK ||
+        parse_number("--result-ttl", a.result_ttl, 1, VF_TTL_MAX, &cfg.result_ttl) != CLI_OK ||
+        parse_number("--threads", a.threads, 1, VF_THREADS_MAX, &threads) != CLI_OK ||
+        parse_number("--used-nonces", a.used_nonces, 1, VF_USED_MAX, &used) != CLI_OK) {
         return CLI_USAGE;
     }
     if ((a.tls_cert == NULL) != (a.tls_key == NULL)) {
         return cli_usage(spec.cmd, "--tls-cert and --tls-key go together");
     }
     cfg.threads = threads;
+    cfg.used_nonces = used;
     cfg.listen = a.listen != NULL ? a.listen : cfg.listen;
     cfg.database = a.db != NULL ? a.db : cfg.database;
     cfg.teep_profile = a.teep_profile != NULL ? a.teep_profile : cfg.teep_profile;
