@@ -170,6 +170,13 @@ static uint32_t be32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
+/* Coefficient i of q, w bits wide (RFC 8554 section 3.1.3). */
+static unsigned coef(const uint8_t *q, unsigned i, unsigned w)
+{
+    unsigned shift = 8u - (w * (i % (8u / w)) + w);
+    return ((unsigned)q[i * w / 8] >> shift) & ((1u << w) - 1u);
+}
+
 /* Compressions to verify one LMS level whose signature sig (under key pub
  * of that level) signs msg. SHA-256 sets only. */
 static uint64_t level_cost(const uint8_t *pub, const uint8_t *sig, const uint8_t *msg, size_t msg_len)
@@ -197,14 +204,14 @@ static uint64_t level_cost(const uint8_t *pub, const uint8_t *sig, const uint8_t
     unsigned max = (1u << w) - 1;
     unsigned sum = 0;
     for (unsigned i = 0; i < 8 * n / w; i++) {
-        sum += max - ((q[i * w / 8] >> (8 - (w * (i % (8 / w)) + w))) & max);
+        sum += max - coef(q, i, w);
     }
     sum <<= ots->ls;
     q[n] = (uint8_t)(sum >> 8);
     q[n + 1] = (uint8_t)sum;
     uint64_t steps = 0;
     for (unsigned i = 0; i < p; i++) {
-        steps += max - ((q[i * w / 8] >> (8 - (w * (i % (8 / w)) + w))) & max);
+        steps += max - coef(q, i, w);
     }
     return blocks_of(qlen) + steps + blocks_of(22 + (size_t)p * n) + blocks_of(22 + n) + 2u * lms->h;
 }
