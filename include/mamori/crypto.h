@@ -322,6 +322,25 @@ MM_NODISCARD mm_err mm_sha256_compress(const mm_crypto *c, uint32_t state[8], co
  * no backend, allocates nothing, runs in constant time. */
 void mm_sha256_compress_portable(uint32_t state[8], const uint8_t *blocks, size_t n_blocks);
 
+/* A SHA-256 compression function: mm_sha256_compress_portable() or a
+ * faster one. */
+typedef void (*mm_sha256_compress_fn)(uint32_t state[8], const uint8_t *blocks, size_t n_blocks);
+
+/* Streaming SHA-256 over a compression function, in caller-owned memory:
+ * init, any number of updates, final (which writes the digest and wipes the
+ * state). For backends whose compression function is faster than their
+ * general digest interface on short messages. */
+typedef struct mm_sha256_stream {
+    uint32_t h[8];
+    uint64_t total; /* bytes hashed so far */
+    uint8_t buf[64];
+    uint32_t fill; /* bytes waiting in buf */
+} mm_sha256_stream;
+
+void mm_sha256_stream_init(mm_sha256_stream *s);
+void mm_sha256_stream_update(mm_sha256_stream *s, mm_sha256_compress_fn compress, const uint8_t *p, size_t n);
+void mm_sha256_stream_final(mm_sha256_stream *s, mm_sha256_compress_fn compress, uint8_t out[32]);
+
 /* SHA-256's initial hash value (FIPS 180-4 section 5.3.3), for callers of
  * the compression function. */
 extern const uint32_t mm_sha256_iv[8];

@@ -7,6 +7,7 @@
  * errors, X.509 chains made here with libcrypto, and a clean error queue
  * after every call.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -752,6 +753,118 @@ static int teardown_rsa(void **state)
     (void)state;
     mm_key_free(&rsa_key);
     return 0;
+}
+
+/*
+ * SHA-256 two ways against OpenSSL's EVP digest, at every length around the
+ * block and padding boundaries, fed whole and in two pieces: the backend's
+ * streaming hash (on the SHA extensions' fast path when the CPU has them)
+ * and mm_sha256_stream over the portable compression function.
+ */
+static void test_sha256_stream_lengths(void **state)
+{
+    (void)state;
+    uint8_t msg[300];
+    for (size_t i = 0; i < sizeof msg; i++) {
+        msg[i] = (uint8_t)(i * 7 + 3);
+    }
+    for (size_t len = 0; len <= sizeof msg; len++) {
+        uint8_t want[32];
+        unsigned int wl = 0;
+        assert_int_equal(EVP_Digest(msg, len, want, &wl, EVP_sha256(), NULL), 1);
+        size_t cuts[] = {0, len / 3, len > 64 ? 64 : len, len > 0 ? len - 1 : 0};
+        for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
+            size_t cut = cuts[k];
+            mm_crypto_ctx ctx;
+            uint8_t got[MM_HASH_MAX];
+            size_t gl = 0;
+            assert_int_equal(mm_hash_init(C, &ctx, MM_ALG_SHA256), MM_OK);
+            assert_int_equal(mm_hash_update(C, &ctx, mm_bytes_make(msg, cut)), MM_OK);
+            assert_int_equal(mm_hash_update(C, &ctx, mm_bytes_make(msg + cut, len - cut)), MM_OK);
+            assert_int_equal(mm_hash_final(C, &ctx, got, &gl), MM_OK);
+            assert_int_equal(gl, 32);
+            assert_memory_equal(got, want, 32);
+
+            mm_sha256_stream st;
+            uint8_t portable[32];
+            mm_sha256_stream_init(&st);
+            mm_sha256_stream_update(&st, mm_sha256_compress_portable, msg, cut);
+            mm_sha256_stream_update(&st, mm_sha256_compress_portable, msg + cut, len - cut);
+            mm_sha256_stream_final(&st, mm_sha256_compress_portable, portable);
+            assert_memory_equal(portable, want, 32);
+        }
+    }
+    /* An aborted context is ended: final refuses it afterwards. */
+    mm_crypto_ctx ctx;
+    uint8_t out[MM_HASH_MAX];
+    size_t ol = 0;
+    assert_int_equal(mm_hash_init(C, &ctx, MM_ALG_SHA256), MM_OK);
+    assert_int_equal(mm_hash_update(C, &ctx, mm_bytes_make(msg, 10)), MM_OK);
+    mm_hash_abort(C, &ctx);
+    assert_int_equal(mm_hash_final(C, &ctx, out, &ol), MM_ERR_INVALID_ARG);
+}
+
+/*
+ * ECDSA keys keep prepared contexts (ctx_pool.c): several threads sign and
+ * verify with one key at once, each signature must verify, tampered ones
+ * must not (a failed context is dropped, not pooled), and freeing the key
+ * frees the pool (LeakSanitizer would say otherwise).
+ */
+#define POOL_THREADS 6
+#define POOL_ROUNDS  60
+
+typedef struct pool_job {
+    const mm_key *priv;
+    const mm_key *pub;
+    int index;
+    int bad; /* what went wrong, counted */
+} pool_job;
+
+static void *pool_worker(void *arg)
+{
+    pool_job *j = arg;
+    for (int i = 0; i < POOL_ROUNDS; i++) {
+        uint8_t msg[16];
+        memset(msg, j->index, sizeof msg);
+        msg[0] = (uint8_t)i;
+        uint8_t sig[MM_SIG_MAX];
+        size_t len = 0;
+        if (mm_sign(C, j->priv, MM_ALG_ES256, mm_bytes_make(msg, sizeof msg), 0, sig, sizeof sig, &len) != MM_OK ||
+            len != 64 ||
+            mm_verify(C, j->pub, MM_ALG_ES256, mm_bytes_make(msg, sizeof msg), 0, mm_bytes_make(sig, len)) != MM_OK) {
+            j->bad++;
+        }
+        sig[i % 64] ^= 0x01;
+        if (mm_verify(C, j->pub, MM_ALG_ES256, mm_bytes_make(msg, sizeof msg), 0, mm_bytes_make(sig, len)) !=
+            MM_ERR_VERIFY) {
+            j->bad++;
+        }
+    }
+    return NULL;
+}
+
+static void test_sign_shared_key_threads(void **state)
+{
+    (void)state;
+    mm_key priv = {0}, pub = {0};
+    generate(MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, &priv);
+    reimport(&priv, false, &pub);
+    pthread_t t[POOL_THREADS];
+    pool_job jobs[POOL_THREADS];
+    for (int i = 0; i < POOL_THREADS; i++) {
+        jobs[i] = (pool_job){&priv, &pub, i, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, pool_worker, &jobs[i]), 0);
+    }
+    for (int i = 0; i < POOL_THREADS; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(jobs[i].bad, 0);
+    }
+    /* And on one thread after them, from the pool. */
+    pool_job again = {&priv, &pub, 99, 0};
+    pool_worker(&again);
+    assert_int_equal(again.bad, 0);
+    mm_key_free(&priv);
+    mm_key_free(&pub);
 }
 
 static void test_sign_round_trips(void **state)
@@ -1749,6 +1862,8 @@ int main(void)
         cmocka_unit_test(test_instance),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_hmac_rfc4231),
+        cmocka_unit_test(test_sign_shared_key_threads),
+        cmocka_unit_test(test_sha256_stream_lengths),
         cmocka_unit_test(test_hkdf_rfc5869),
         cmocka_unit_test(test_wycheproof_ecdsa),
         cmocka_unit_test(test_wycheproof_ed25519),

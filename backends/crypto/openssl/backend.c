@@ -13,6 +13,9 @@
 static mm_err hash_init(void *user, mm_crypto_ctx *ctx, int32_t alg)
 {
     (void)user;
+    if (mo_sha256_begin(ctx, alg)) {
+        return MM_OK;
+    }
     ERR_set_mark();
     mm_err e = mo_hash_init(ctx, alg);
     ERR_pop_to_mark();
@@ -22,6 +25,9 @@ static mm_err hash_init(void *user, mm_crypto_ctx *ctx, int32_t alg)
 static mm_err hash_update(void *user, mm_crypto_ctx *ctx, mm_bytes data)
 {
     (void)user;
+    if (mo_sha256_update(ctx, data)) {
+        return MM_OK;
+    }
     ERR_set_mark();
     mm_err e = mo_hash_update(ctx, data);
     ERR_pop_to_mark();
@@ -31,6 +37,9 @@ static mm_err hash_update(void *user, mm_crypto_ctx *ctx, mm_bytes data)
 static mm_err hash_final(void *user, mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len)
 {
     (void)user;
+    if (mo_sha256_end(ctx, out, len)) {
+        return MM_OK;
+    }
     ERR_set_mark();
     mm_err e = mo_hash_final(ctx, out, len);
     ERR_pop_to_mark();
@@ -40,6 +49,9 @@ static mm_err hash_final(void *user, mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX
 static void hash_abort(void *user, mm_crypto_ctx *ctx)
 {
     (void)user;
+    if (mo_sha256_end(ctx, NULL, NULL)) {
+        return;
+    }
     ERR_set_mark();
     mo_hash_abort(ctx);
     ERR_pop_to_mark();
@@ -48,6 +60,9 @@ static void hash_abort(void *user, mm_crypto_ctx *ctx)
 static mm_err hmac_init(void *user, mm_crypto_ctx *ctx, int32_t hash_alg, const mm_key *key)
 {
     (void)user;
+    if (mo_hmac256_begin(ctx, hash_alg, key)) {
+        return MM_OK;
+    }
     ERR_set_mark();
     mm_err e = mo_hmac_init(ctx, hash_alg, key);
     ERR_pop_to_mark();
@@ -57,6 +72,9 @@ static mm_err hmac_init(void *user, mm_crypto_ctx *ctx, int32_t hash_alg, const 
 static mm_err hmac_update(void *user, mm_crypto_ctx *ctx, mm_bytes data)
 {
     (void)user;
+    if (mo_hmac256_update(ctx, data)) {
+        return MM_OK;
+    }
     ERR_set_mark();
     mm_err e = mo_hmac_update(ctx, data);
     ERR_pop_to_mark();
@@ -66,6 +84,9 @@ static mm_err hmac_update(void *user, mm_crypto_ctx *ctx, mm_bytes data)
 static mm_err hmac_final(void *user, mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len)
 {
     (void)user;
+    if (mo_hmac256_end(ctx, out, len)) {
+        return MM_OK;
+    }
     ERR_set_mark();
     mm_err e = mo_hmac_final(ctx, out, len);
     ERR_pop_to_mark();
@@ -75,6 +96,9 @@ static mm_err hmac_final(void *user, mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX
 static void hmac_abort(void *user, mm_crypto_ctx *ctx)
 {
     (void)user;
+    if (mo_hmac256_end(ctx, NULL, NULL)) {
+        return;
+    }
     ERR_set_mark();
     mo_hmac_abort(ctx);
     ERR_pop_to_mark();

@@ -17,9 +17,11 @@
 
 /* What a streaming context holds: checked on every call so a hash context
  * handed to the HMAC entry is refused instead of misread. */
-#define MO_CTX_HASH 0x6d6f0001u
-#define MO_CTX_HMAC 0x6d6f0002u
-#define MO_CTX_CTR  0x6d6f0003u
+#define MO_CTX_HASH    0x6d6f0001u
+#define MO_CTX_SHA256  0x6d6f0004u /* an mm_sha256_stream in the context itself */
+#define MO_CTX_HMAC256 0x6d6f0005u /* HMAC-SHA-256 state in the context itself */
+#define MO_CTX_HMAC    0x6d6f0002u
+#define MO_CTX_CTR     0x6d6f0003u
 
 /* The secret behind a symmetric key's handle (secure heap when available). */
 typedef struct mo_symkey {
@@ -89,6 +91,27 @@ mm_err mo_key_from_pkey(EVP_PKEY *pkey, int32_t alg, unsigned flags, mm_key *out
 /* Fills out with a copy of the symmetric key k (len 1..MM_SYMKEY_MAX):
  * MM_ERR_BAD_KEY when empty, MM_ERR_TOO_LARGE when longer. */
 mm_err mo_key_from_bytes(const uint8_t *k, size_t len, int32_t alg, unsigned flags, mm_key *out);
+
+/*
+ * Prepared ECDSA contexts kept with an EC key (ctx_pool.c).
+ */
+
+/* Gives an EC pkey its pool; called once, before the key is shared. Without
+ * one (another key type, no memory) every operation makes its context. */
+void mo_pool_attach(EVP_PKEY *pkey);
+
+/* Frees the pool and its contexts (which reference pkey): before the last
+ * EVP_PKEY_free. */
+void mo_pool_detach(EVP_PKEY *pkey);
+
+/* A context of pkey initialised for ECDSA signing (op 's') or verifying
+ * ('v') with no digest named, from the pool or new; NULL on failure. Any
+ * thread; each context is used by one thread at a time. */
+EVP_PKEY_CTX *mo_pool_take(EVP_PKEY *pkey, char op);
+
+/* Returns ctx after use: kept when reusable and there is room, else freed.
+ * A context whose operation failed is not reusable. */
+void mo_pool_give(EVP_PKEY *pkey, char op, EVP_PKEY_CTX *ctx, bool reusable);
 
 /*
  * Streaming contexts: one OpenSSL object per context, kept in opaque.
@@ -163,5 +186,23 @@ mm_err mo_random(uint8_t *out, size_t len);
 
 /* SHA-256 compression (SHA-NI when the CPU has it, else portable C). */
 void mo_sha256_compress(uint32_t state[8], const uint8_t *blocks, size_t n_blocks);
+/* True when mo_sha256_compress() runs on the CPU's SHA extensions, as fast
+ * as OpenSSL's own SHA-256 on long messages and without its per-context
+ * set-up on short ones. */
+bool mo_sha256_fast(void);
+
+/* The SHA-256 fast path of the hash entries (ops_hash.c), which never
+ * touches OpenSSL (so needs no error-queue mark). begin: true when it
+ * started ctx (alg SHA-256, mo_sha256_fast()); update and end: true when
+ * ctx is such a context, which end finishes (out NULL: aborts). */
+bool mo_sha256_begin(mm_crypto_ctx *ctx, int32_t alg);
+bool mo_sha256_update(mm_crypto_ctx *ctx, mm_bytes data);
+bool mo_sha256_end(mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len);
+
+/* The same fast path for HMAC-SHA-256 (ops_mac.c): begin is true when it
+ * started ctx (a symmetric key of this backend, SHA-256, fast SHA-256). */
+bool mo_hmac256_begin(mm_crypto_ctx *ctx, int32_t hash_alg, const mm_key *key);
+bool mo_hmac256_update(mm_crypto_ctx *ctx, mm_bytes data);
+bool mo_hmac256_end(mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len);
 
 #endif /* MAMORI_BACKEND_OPENSSL_INTERNAL_H */

@@ -92,6 +92,9 @@ static mm_err wrap_pkey(EVP_PKEY *pkey, int32_t alg, unsigned flags, bool genera
         out->flags = flags & (MM_KEY_PRIVATE | MM_KEY_EXTRACTABLE);
         e = restrict_to(out, alg);
     }
+    if (e == MM_OK) {
+        mo_pool_attach(pkey);
+    }
     if (e != MM_OK) {
         EVP_PKEY_free(pkey);
         memset(out, 0, sizeof *out);
@@ -205,6 +208,7 @@ void mo_key_free(mm_key *key)
     if (key->kty == MM_KTY_SYMMETRIC) {
         OPENSSL_secure_clear_free(key->handle, sizeof(mo_symkey));
     } else {
+        mo_pool_detach(key->handle);
         EVP_PKEY_free(key->handle);
     }
     key->handle = NULL;

@@ -95,6 +95,8 @@ static bool cpu_has_shani(void)
     return k == 2;
 }
 
+bool mo_sha256_fast(void) { return cpu_has_shani(); }
+
 void mo_sha256_compress(uint32_t state[8], const uint8_t *blocks, size_t n_blocks)
 {
     if (cpu_has_shani()) {
@@ -105,6 +107,8 @@ void mo_sha256_compress(uint32_t state[8], const uint8_t *blocks, size_t n_block
 }
 
 #else
+
+bool mo_sha256_fast(void) { return false; }
 
 void mo_sha256_compress(uint32_t state[8], const uint8_t *blocks, size_t n_blocks)
 {
