@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "mamori/http.h"
 
@@ -302,6 +303,13 @@ mm_err mm_http_server_start(const mm_http_server_opts *opts, mm_http_handler han
     srv->port = info != NULL ? info->port : 0;
     *out = srv;
     return MM_OK;
+}
+
+unsigned mm_http_default_threads(unsigned max)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long want = 4 * (cpus < 1 ? 1 : cpus);
+    return want > (long)max ? max : (unsigned)want;
 }
 
 uint16_t mm_http_server_port(const mm_http_server *srv) { return srv != NULL ? srv->port : 0; }

@@ -86,6 +86,14 @@ uint16_t mm_http_server_port(const mm_http_server *srv);
  * not finished by then are dropped with their connections. */
 void mm_http_server_stop(mm_http_server *srv);
 
+/* The services' default number of worker threads: four per online CPU, at
+ * least four, at most max. libmicrohttpd gives each connection to one
+ * worker for its life, so with one worker per CPU a few kept-alive clients
+ * can all land on one worker and leave the other CPUs idle (seen: 7 of 8
+ * connections on one of two workers); with more workers than CPUs the
+ * kernel spreads the busy ones over the CPUs. */
+unsigned mm_http_default_threads(unsigned max);
+
 /* Answers a deferred request (from any thread); takes resp's body. */
 void mm_http_finish(mm_http_pending *later, mm_http_response *resp);
 

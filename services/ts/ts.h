@@ -99,7 +99,7 @@ typedef struct ts_config {
     unsigned max_wait_ms;     /* how long a batch waits to fill once its first registration is in (default 0) */
     unsigned receipt_wait_ms; /* how long POST /entries waits for its batch before 303 (default 2000) */
     size_t max_body;          /* request body limit in bytes (default 1 MiB) */
-    unsigned threads;         /* HTTP worker threads, which also verify statements (default: the CPUs, >= 2) */
+    unsigned threads;         /* HTTP worker threads, which also verify statements (default: mm_http_default_threads) */
     size_t queue_max;         /* registrations waiting at most; more get 503 (default 65536) */
     size_t queue_max_bytes;   /* bytes of entries waiting at most; more get 503 (default 256 MiB) */
     size_t node_cache;        /* tree nodes cached in memory (default 262144, 40 bytes each) */

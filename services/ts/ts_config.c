@@ -26,8 +26,7 @@ mm_err ts_config_init(ts_config *cfg)
     cfg->max_wait_ms = 0;
     cfg->receipt_wait_ms = TS_RECEIPT_WAIT_DEFAULT_MS;
     cfg->max_body = (size_t)1 << 20;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    cfg->threads = cpus < 2 ? 2u : cpus > (long)TS_THREADS_MAX ? TS_THREADS_MAX : (unsigned)cpus;
+    cfg->threads = mm_http_default_threads(TS_THREADS_MAX);
     cfg->queue_max = 65536;
     cfg->queue_max_bytes = (size_t)256 << 20;
     cfg->node_cache = (size_t)1 << 18;

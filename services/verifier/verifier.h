@@ -81,7 +81,7 @@ typedef struct vf_config {
     size_t n_profiles;
     bool raw_evidence;    /* put ear_raw_evidence into results (default false: privacy) */
     size_t max_body;      /* request body limit (default 64 KiB) */
-    unsigned threads;     /* HTTP worker threads (default: the CPUs, at least 2) */
+    unsigned threads;     /* HTTP worker threads (default: mm_http_default_threads) */
     size_t used_nonces;   /* most used nonces held, until they expire (default 2^20; 1..2^26; 48 bytes
                              each, 2 slots of 24: 48 MiB by default); at least the peak appraisals per
                              second times nonce_ttl, else appraisals get 503 */

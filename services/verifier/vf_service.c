@@ -30,8 +30,7 @@ void vf_config_init(vf_config *cfg)
     cfg->teep_profile = VF_TEEP_PROFILE;
     cfg->max_body = (size_t)64 << 10;
     cfg->used_nonces = VF_USED_DEFAULT;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    cfg->threads = cpus < 2 ? 2u : cpus > (long)VF_THREADS_MAX ? VF_THREADS_MAX : (unsigned)cpus;
+    cfg->threads = mm_http_default_threads(VF_THREADS_MAX);
 }
 
 int64_t vf_now(const vf_service *svc)

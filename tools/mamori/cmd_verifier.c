@@ -56,7 +56,7 @@ static const char serve_help[] = "usage: mamori verifier serve --key KEY [option
                                  "                        (default: " VF_TEEP_PROFILE ")\n"
                                  "  --raw-evidence        put the evidence into results (ear_raw_evidence)\n"
                                  "  --developer TEXT      ear_verifier_id developer (default: https://mamori.dev)\n"
-                                 "  --threads N           HTTP worker threads (default: the CPUs)\n"
+                                 "  --threads N           HTTP worker threads (default: 4 per CPU)\n"
                                  "  --used-nonces N       most used nonces held until they expire, 48 bytes\n"
                                  "                        each; at least the peak appraisal rate times the\n"
                                  "                        nonce TTL (default: 1048576; at most 67108864)\n"
