@@ -82,9 +82,10 @@ MM_NODISCARD mm_err vf_store_find_refs(vf_store *s, const vf_lookup *lk, vf_rows
 
 /* The policy's version: a counter in the store that every change to the
  * endorsements or reference values raises in its own transaction
- * (triggers: whichever process or tool makes it). Read in a read
- * transaction of its own, so a change committed before the call is seen.
- * Errors: MM_ERR_PLATFORM. */
+ * (triggers: whichever process or tool makes it). A change committed
+ * before the call is seen: the row is read in a read transaction of its
+ * own, unless the database's wal-index header shows no commit since the
+ * last read (vf_wal_watch.h). Errors: MM_ERR_PLATFORM. */
 MM_NODISCARD mm_err vf_store_policy_version(vf_store *s, int64_t *version);
 
 /*

@@ -14,6 +14,7 @@
 #include "mamori/crypto_openssl.h"
 #include "mamori/sqlite_store.h"
 #include "vf_store.h"
+#include "vf_wal_watch.h"
 
 #define POLICY_BUMP "UPDATE meta SET value = value + 1 WHERE name = 'policy-version';"
 
@@ -99,6 +100,14 @@ struct vf_store {
     pthread_mutex_t lock;
     pthread_cond_t freed;
     uint8_t secret[VF_SECRET_LEN];
+    /* The policy version as last read, and the wal-index header seen just
+     * before that read (vf_wal_watch.h): while the header is unchanged, no
+     * commit happened and the version holds. */
+    vf_wal_watch watch;
+    pthread_mutex_t seen_lock;
+    bool seen_valid;
+    uint8_t seen_hdr[VF_WAL_HDR];
+    int64_t seen_version;
 };
 
 static mm_err step_done(sqlite3_stmt *st)
@@ -286,6 +295,8 @@ void vf_store_close(vf_store *s)
     if (s == NULL) {
         return;
     }
+    vf_wal_watch_close(&s->watch); /* while the connections keep the file */
+    pthread_mutex_destroy(&s->seen_lock);
     for (unsigned i = 0; i < s->n_readers; i++) {
         for (int j = 0; j < R_COUNT; j++) {
             sqlite3_finalize(s->readers[i].st[j]);
@@ -311,6 +322,7 @@ mm_err vf_store_open(const char *path, unsigned readers, vf_store **out)
     }
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->freed, NULL);
+    pthread_mutex_init(&s->seen_lock, NULL);
     mm_err e = mm_sqlite_open(path, migrations, sizeof migrations / sizeof migrations[0], &s->writer);
     if (e == MM_OK) {
         e = load_secret(s);
@@ -323,6 +335,7 @@ mm_err vf_store_open(const char *path, unsigned readers, vf_store **out)
         vf_store_close(s);
         return e;
     }
+    (void)vf_wal_watch_open(&s->watch, path); /* without it, every call reads */
     *out = s;
     return MM_OK;
 }
@@ -504,6 +517,19 @@ mm_err vf_store_policy_version(vf_store *s, int64_t *version)
     if (s == NULL || version == NULL) {
         return MM_ERR_INVALID_ARG;
     }
+    uint8_t hdr[VF_WAL_HDR];
+    bool watching = s->watch.map != NULL;
+    if (watching) {
+        vf_wal_watch_read(&s->watch, hdr);
+        pthread_mutex_lock(&s->seen_lock);
+        bool same = s->seen_valid && memcmp(hdr, s->seen_hdr, sizeof hdr) == 0;
+        int64_t v = s->seen_version;
+        pthread_mutex_unlock(&s->seen_lock);
+        if (same) {
+            *version = v;
+            return MM_OK;
+        }
+    }
     reader *r = acquire(s);
     mm_err e = MM_ERR_PLATFORM;
     if (sqlite3_step(r->st[R_VERSION]) == SQLITE_ROW && sqlite3_column_type(r->st[R_VERSION], 0) == SQLITE_INTEGER) {
@@ -511,6 +537,16 @@ mm_err vf_store_policy_version(vf_store *s, int64_t *version)
         e = MM_OK;
     }
     release(s, r);
+    if (e == MM_OK && watching) {
+        /* The header was read before the row, so the row is at least as new
+         * as the header says: a commit in between makes the next call read
+         * again, never keeps an old version. */
+        pthread_mutex_lock(&s->seen_lock);
+        memcpy(s->seen_hdr, hdr, sizeof hdr);
+        s->seen_version = *version;
+        s->seen_valid = true;
+        pthread_mutex_unlock(&s->seen_lock);
+    }
     return e;
 }
 

@@ -15,12 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mamori/crypto_openssl.h"
 #include "mamori/eat_json.h"
 #include "mm_test.h"
 #include "vf_internal.h"
+#include "vf_wal_watch.h"
 
 static const mm_crypto *ossl;
 static mm_key device, other, verifier_key;
@@ -483,6 +486,65 @@ static bool next_nonce(void *user, vf_used_nonce *n)
     }
     *n = io->save[io->next++];
     return true;
+}
+
+/*
+ * The policy version is read again whenever any connection of any process
+ * has committed since the last read, and served from the wal-index header's
+ * watch (vf_wal_watch.h) otherwise.
+ */
+static void test_policy_version_watch(void **state)
+{
+    (void)state;
+    char path[128];
+    db_path("watch.db", path, sizeof path);
+    vf_store *s = NULL;
+    assert_int_equal(vf_store_open(path, 2, &s), MM_OK);
+    vf_wal_watch w;
+    assert_true(vf_wal_watch_open(&w, path)); /* the store is in WAL mode */
+    uint8_t h1[VF_WAL_HDR], h2[VF_WAL_HDR];
+    vf_wal_watch_read(&w, h1);
+    int64_t v0 = -1, v = -1;
+    assert_int_equal(vf_store_policy_version(s, &v0), MM_OK);
+    assert_int_equal(vf_store_policy_version(s, &v), MM_OK);
+    assert_int_equal(v, v0);
+
+    /* Another connection of this process. */
+    vf_store *admin = NULL;
+    assert_int_equal(vf_store_open(path, 1, &admin), MM_OK);
+    vf_scope dev = {mm_bytes_make(ueid, sizeof ueid), {NULL, 0}, {NULL, 0}};
+    int64_t id = 0;
+    endorse(admin, &device, &dev, MM_BYTES_LIT("dev-1"), false, &id);
+    vf_wal_watch_read(&w, h2);
+    assert_memory_not_equal(h1, h2, VF_WAL_HDR);
+    assert_int_equal(vf_store_policy_version(s, &v), MM_OK);
+    assert_true(v > v0);
+    int64_t v1 = v;
+
+    /* Another process, straight through SQLite, as any tool may. */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        sqlite3 *db = NULL;
+        int rc = sqlite3_open(path, &db);
+        if (rc == SQLITE_OK) {
+            sqlite3_busy_timeout(db, 5000);
+            rc = sqlite3_exec(db, "UPDATE meta SET value = value + 1 WHERE name = 'policy-version';", NULL, NULL, NULL);
+        }
+        sqlite3_close(db);
+        _exit(rc == SQLITE_OK ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(vf_store_policy_version(s, &v), MM_OK);
+    assert_int_equal(v, v1 + 1);
+    assert_int_equal(vf_store_policy_version(s, &v), MM_OK);
+    assert_int_equal(v, v1 + 1);
+
+    vf_wal_watch_close(&w);
+    vf_store_close(admin);
+    vf_store_close(s);
 }
 
 static void test_store(void **state)
@@ -1320,13 +1382,21 @@ static void test_used_shrink(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_policy_table),  cmocka_unit_test(test_policy_no_refs),
-        cmocka_unit_test(test_policy_scopes), cmocka_unit_test(test_oemid),
-        cmocka_unit_test(test_nonce),         cmocka_unit_test(test_store),
-        cmocka_unit_test(test_appraise),      cmocka_unit_test(test_appraise_iat),
-        cmocka_unit_test(test_appraise_teep), cmocka_unit_test(test_policy_cache),
-        cmocka_unit_test(test_used_set),      cmocka_unit_test(test_replay_threads),
-        cmocka_unit_test(test_used_full),     cmocka_unit_test(test_used_shrink),
+        cmocka_unit_test(test_policy_table),
+        cmocka_unit_test(test_policy_no_refs),
+        cmocka_unit_test(test_policy_scopes),
+        cmocka_unit_test(test_oemid),
+        cmocka_unit_test(test_nonce),
+        cmocka_unit_test(test_store),
+        cmocka_unit_test(test_policy_version_watch),
+        cmocka_unit_test(test_appraise),
+        cmocka_unit_test(test_appraise_iat),
+        cmocka_unit_test(test_appraise_teep),
+        cmocka_unit_test(test_policy_cache),
+        cmocka_unit_test(test_used_set),
+        cmocka_unit_test(test_replay_threads),
+        cmocka_unit_test(test_used_full),
+        cmocka_unit_test(test_used_shrink),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
