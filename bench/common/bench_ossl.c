@@ -33,3 +33,34 @@ void bench_import_private(EVP_PKEY *priv, int32_t alg, mm_key *out)
                 "mm_openssl_import_private_key");
     BIO_free(bio);
 }
+
+void bench_ecdsa_init(bench_ecdsa *b, EVP_PKEY *key, const char *digest, char op)
+{
+    b->md = EVP_MD_fetch(NULL, digest, NULL);
+    b->ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+    bench_require(b->md != NULL && b->ctx != NULL &&
+                      (op == 's' ? EVP_PKEY_sign_init(b->ctx) : EVP_PKEY_verify_init(b->ctx)) == 1,
+                  "a prepared ECDSA context");
+}
+
+int bench_ecdsa_verify(const bench_ecdsa *b, const uint8_t *der, size_t der_len, const uint8_t *msg, size_t len)
+{
+    uint8_t d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    return EVP_Digest(msg, len, d, &n, b->md, NULL) == 1 && EVP_PKEY_verify(b->ctx, der, der_len, d, n) == 1;
+}
+
+int bench_ecdsa_sign(const bench_ecdsa *b, uint8_t *der, size_t *der_len, const uint8_t *msg, size_t len)
+{
+    uint8_t d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    return EVP_Digest(msg, len, d, &n, b->md, NULL) == 1 && EVP_PKEY_sign(b->ctx, der, der_len, d, n) == 1;
+}
+
+void bench_ecdsa_free(bench_ecdsa *b)
+{
+    EVP_PKEY_CTX_free(b->ctx);
+    EVP_MD_free(b->md);
+    b->ctx = NULL;
+    b->md = NULL;
+}

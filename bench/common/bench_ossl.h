@@ -21,4 +21,25 @@ EVP_PKEY *bench_public_half(EVP_PKEY *key);
  * (alg: the algorithm to pin, or 0). */
 void bench_import_private(EVP_PKEY *priv, int32_t alg, mm_key *out);
 
+/* The least one ECDSA operation costs with OpenSSL, the bound no wrapper
+ * can beat: the message's digest in one call (the digest fetched once),
+ * then EVP_PKEY_sign or EVP_PKEY_verify on a context initialised once for
+ * the key. One per thread. */
+typedef struct bench_ecdsa {
+    EVP_PKEY_CTX *ctx;
+    EVP_MD *md;
+} bench_ecdsa;
+
+/* Prepares b for key (op 's' to sign, 'v' to verify) with digest ("SHA256"). */
+void bench_ecdsa_init(bench_ecdsa *b, EVP_PKEY *key, const char *digest, char op);
+
+/* 1 when the DER signature over msg verifies, else 0. */
+int bench_ecdsa_verify(const bench_ecdsa *b, const uint8_t *der, size_t der_len, const uint8_t *msg, size_t len);
+
+/* Signs msg: a DER signature in der (*der_len: its room, then its length);
+ * 1 on success. */
+int bench_ecdsa_sign(const bench_ecdsa *b, uint8_t *der, size_t *der_len, const uint8_t *msg, size_t len);
+
+void bench_ecdsa_free(bench_ecdsa *b);
+
 #endif

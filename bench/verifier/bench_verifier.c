@@ -9,12 +9,15 @@
  *   chosen by the system, with a fresh SQLite store in a temporary folder
  *   (WAL, synchronous=FULL; used nonces are kept in memory while the
  *   service runs and saved at its stop, docs/verifier.md "Restarts"; a
- *   crash replaces the nonce key). The store holds one device endorsement (by ueid, ES256 key)
- *   and the device's reference values (swname, swversion, hwversion, debug
+ *   crash replaces the nonce key). The store holds one device endorsement
+ *   (by ueid, ES256 key) and the device's reference values (swname, swversion, hwversion, debug
  *   disabled, secure boot), so every appraisal runs the whole policy and
  *   ends affirming.
- * - 8 client threads, each with one kept-alive HTTP connection. Each round
- *   has three phases:
+ * - 8 client threads, each with one kept-alive HTTP connection (bench_http:
+ *   a lean load generator, one write and usually one read per call; the
+ *   libcurl client of the tools costs about twice the CPU per call, which on
+ *   a machine of two cores is taken from the service). Each round has three
+ *   phases:
  *     1. challenge (timed): every client POSTs /challenge BATCH times and
  *        keeps the nonces (CBOR answers, decoded);
  *     2. evidence (not in the appraisal figures: signing is the attester's
@@ -29,15 +32,20 @@
  *   1 + 3): a full challenge-and-appraise exchange per appraisal. The rate
  *   of phase 3 alone is printed too. A sample of results of every round is
  *   verified (signature, nonce, status affirming) after it.
- * - The ceiling: bare OpenSSL ES256 verification (EVP_DigestVerify over the
- *   token's Sig_structure, one reused EVP_MD_CTX per thread) of the same
- *   token bytes on two threads at once, sampled before, between and after
+ * - The ceiling: bare OpenSSL ES256 verification of the same token bytes,
+ *   the least it costs (bench_ecdsa: the Sig_structure's digest in one call,
+ *   EVP_PKEY_verify on a context prepared once per thread), on two threads
+ *   at once, sampled before, between and after
  *   the rounds; the highest sample is used (the conservative choice).
  * - On a machine of few cores the clients share them with the service, and
  *   other processes may too. So the run also counts CPU time: the
  *   service's (the process's minus the clients' threads'), giving the rate
  *   two cores of its own would sustain, against the bare rate per CPU
- *   second of the two verifying threads. Both ratios are printed.
+ *   second of the two verifying threads; for whole exchanges and for the
+ *   appraise phase alone. Both ratios are printed.
+ * - After the HTTP rounds, as many exchanges again call the service's
+ *   request handler directly on two threads (no HTTP, no sockets): the
+ *   difference in CPU time per exchange is what the transport costs.
  *
  * Rounds run until ROUNDS_SECONDS of timed phases have passed or
  * MAX_ROUNDS are done, after a warm-up round; nothing waits on the clock
@@ -64,8 +72,11 @@
 #include "mamori/crypto_openssl.h"
 #include "mamori/ear.h"
 #include "mamori/eat.h"
+#include "bench_http.h"
+#include "bench_ossl.h"
 #include "mamori/http.h"
 #include "verifier.h"
+#include "vf_internal.h"
 #include "vf_store.h"
 
 #ifndef MM_BENCH_BUILD_TYPE
@@ -78,6 +89,7 @@
 #define MAX_ROUNDS     25
 #define SIGNERS        2
 #define BARE_THREADS   2
+#define DIRECT_THREADS 2
 #define BARE_SECONDS   1.0
 #define BARE_SLICE     0.25
 #define SAMPLE         16 /* results verified per round */
@@ -248,9 +260,7 @@ static void provision(const char *path)
 typedef enum phase { CHALLENGE, APPRAISE } phase;
 
 typedef struct client {
-    mm_http_client *h;
-    char challenge_url[96];
-    char appraise_url[96];
+    bench_http h;
     int index;
     phase ph;
     uint64_t failed;
@@ -259,11 +269,11 @@ typedef struct client {
 } client;
 
 /* The nonce of a CBOR challenge {"nonce": bstr, "expires": int}. */
-static bool nonce_of(const mm_http_reply *r, uint8_t out[NONCE_LEN])
+static bool nonce_of(mm_bytes body, uint8_t out[NONCE_LEN])
 {
     mm_cbor_dec d;
     size_t n = 0;
-    if (mm_cbor_dec_init(&d, mm_bytes_make(r->body, r->len), 0) != MM_OK || mm_cbor_enter_map(&d, &n) != MM_OK) {
+    if (mm_cbor_dec_init(&d, body, 0) != MM_OK || mm_cbor_enter_map(&d, &n) != MM_OK) {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
@@ -299,33 +309,25 @@ static void *client_main(void *arg)
     double cpu0 = thread_cpu_s();
     for (size_t i = 0; i < BATCH && c->failed == 0; i++) {
         slot *s = &slots[c->index][i];
-        mm_http_reply rep;
-        mm_err e;
+        bench_http_reply rep;
         if (c->ph == CHALLENGE) {
-            mm_http_call_opts o = {NULL, "application/cbor", 30000, 0, NULL};
-            e = mm_http_client_call(c->h, "POST", c->challenge_url, mm_bytes_make(NULL, 0), &o, &rep);
-            if (e == MM_OK && (rep.status != 200 || !nonce_of(&rep, s->nonce))) {
-                snprintf(c->why, sizeof c->why, "challenge: HTTP %ld", rep.status);
+            bench_http_post(&c->h, "/challenge", NULL, "application/cbor", NULL, 0, &rep);
+            if (rep.status != 200 || !nonce_of(mm_bytes_make(rep.body, rep.len), s->nonce)) {
+                snprintf(c->why, sizeof c->why, "challenge: HTTP %d", rep.status);
                 c->failed++;
             }
         } else {
-            mm_http_call_opts o = {"application/eat+cwt", "application/eat+cwt", 30000, 0, NULL};
-            e = mm_http_client_call(c->h, "POST", c->appraise_url, mm_bytes_make(s->token, s->token_len), &o, &rep);
-            if (e == MM_OK && (rep.status != 200 || rep.len > RESULT_MAX ||
-                               strncmp(rep.content_type, "application/eat+cwt", 19) != 0)) {
-                snprintf(c->why, sizeof c->why, "appraise: HTTP %ld: %.*s", rep.status,
+            bench_http_post(&c->h, "/appraise", "application/eat+cwt", "application/eat+cwt", s->token, s->token_len,
+                            &rep);
+            if (rep.status != 200 || rep.len > RESULT_MAX ||
+                strncmp(rep.content_type, "application/eat+cwt", 19) != 0) {
+                snprintf(c->why, sizeof c->why, "appraise: HTTP %d: %.*s", rep.status,
                          rep.len > 120 ? 120 : (int)rep.len, (const char *)rep.body);
                 c->failed++;
-            } else if (e == MM_OK) {
+            } else {
                 memcpy(s->result, rep.body, rep.len);
                 s->result_len = rep.len;
             }
-        }
-        if (e != MM_OK) {
-            snprintf(c->why, sizeof c->why, "%s: %s", c->ph == CHALLENGE ? "challenge" : "appraise", mm_strerror(e));
-            c->failed++;
-        } else {
-            mm_http_reply_free(&rep);
         }
     }
     c->cpu = thread_cpu_s() - cpu0;
@@ -340,8 +342,8 @@ static double cpu_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double cpu_used;    /* CPU seconds of the timed phases, every thread */
-static double cpu_clients; /* of which the clients' threads */
+static double cpu_used[2];    /* CPU seconds of the timed phases, every thread, per phase */
+static double cpu_clients[2]; /* of which the clients' threads */
 
 /* One phase on every client at once; its duration. */
 static double phase_run(client *cl, phase ph)
@@ -357,14 +359,85 @@ static double phase_run(client *cl, phase ph)
         pthread_join(t[i], NULL);
     }
     double took = now_s() - start;
-    cpu_used += cpu_s() - cpu0;
+    cpu_used[ph] += cpu_s() - cpu0;
     for (int i = 0; i < CLIENTS; i++) {
-        cpu_clients += cl[i].cpu;
+        cpu_clients[ph] += cl[i].cpu;
         if (cl[i].failed != 0) {
             die("client %d: %s", i, cl[i].why);
         }
     }
     return took;
+}
+
+/*
+ * The service's request handler called directly, on DIRECT_THREADS threads,
+ * without HTTP: what an exchange costs the service apart from the
+ * transport (CPU time of those threads).
+ */
+typedef struct direct_job {
+    vf_service *svc;
+    phase ph;
+    size_t from, to; /* slots, as one flat array */
+    double cpu;
+    const char *failed;
+} direct_job;
+
+static void *direct_main(void *arg)
+{
+    direct_job *j = arg;
+    slot *all = &slots[0][0];
+    double cpu0 = thread_cpu_s();
+    for (size_t i = j->from; i < j->to && j->failed == NULL; i++) {
+        mm_http_request req;
+        memset(&req, 0, sizeof req);
+        req.method = "POST";
+        mm_http_response resp;
+        memset(&resp, 0, sizeof resp);
+        if (j->ph == CHALLENGE) {
+            req.path = "/challenge";
+            req.accept = "application/cbor";
+            (void)vf_api_handle(j->svc, &req, &resp, NULL);
+            if (resp.status != 200 || !nonce_of(mm_bytes_make(resp.body, resp.len), all[i].nonce)) {
+                j->failed = "a direct challenge failed";
+            }
+        } else {
+            req.path = "/appraise";
+            req.content_type = "application/eat+cwt";
+            req.accept = "application/eat+cwt";
+            req.body = mm_bytes_make(all[i].token, all[i].token_len);
+            (void)vf_api_handle(j->svc, &req, &resp, NULL);
+            if (resp.status != 200 || resp.len > RESULT_MAX) {
+                j->failed = "a direct appraisal failed";
+            } else {
+                memcpy(all[i].result, resp.body, resp.len);
+                all[i].result_len = resp.len;
+            }
+        }
+        free(resp.body);
+    }
+    j->cpu = thread_cpu_s() - cpu0;
+    return NULL;
+}
+
+/* One phase of direct calls over every slot; the CPU seconds it took. */
+static double direct_run(vf_service *svc, phase ph)
+{
+    pthread_t t[DIRECT_THREADS];
+    direct_job jobs[DIRECT_THREADS];
+    size_t n = (size_t)CLIENTS * BATCH;
+    double cpu = 0;
+    for (size_t i = 0; i < DIRECT_THREADS; i++) {
+        jobs[i] = (direct_job){svc, ph, n * i / DIRECT_THREADS, n * (i + 1) / DIRECT_THREADS, 0, NULL};
+        pthread_create(&t[i], NULL, direct_main, &jobs[i]);
+    }
+    for (size_t i = 0; i < DIRECT_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        if (jobs[i].failed != NULL) {
+            die("%s", jobs[i].failed);
+        }
+        cpu += jobs[i].cpu;
+    }
+    return cpu;
 }
 
 /* A sample of the round's results: signed by the verifier, bound to the
@@ -400,12 +473,9 @@ typedef struct bare {
     size_t sig_len;
 } bare;
 
-static bool bare_verify_in(EVP_MD_CTX *ctx, const bare *b)
+static bool bare_verify_in(const bench_ecdsa *e, const bare *b)
 {
-    bool ok = EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, bare_pub) == 1 &&
-              EVP_DigestVerify(ctx, b->sig, b->sig_len, b->tbs, b->tbs_len) == 1;
-    EVP_MD_CTX_reset(ctx);
-    return ok;
+    return bench_ecdsa_verify(e, b->sig, b->sig_len, b->tbs, b->tbs_len) == 1;
 }
 
 typedef struct bare_job {
@@ -418,17 +488,18 @@ typedef struct bare_job {
 static void *bare_main(void *arg)
 {
     bare_job *j = arg;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    bench_ecdsa e;
+    bench_ecdsa_init(&e, bare_pub, "SHA256", 'v');
     double cpu0 = thread_cpu_s();
     double end = now_s() + j->seconds;
     uint64_t n = 0;
     while ((n & 63) != 0 || now_s() < end) {
-        if (ctx == NULL || !bare_verify_in(ctx, j->b)) {
+        if (!bare_verify_in(&e, j->b)) {
             die("bare ES256 verify failed");
         }
         n++;
     }
-    EVP_MD_CTX_free(ctx);
+    bench_ecdsa_free(&e);
     j->ops = n;
     j->cpu = thread_cpu_s() - cpu0;
     return NULL;
@@ -499,11 +570,15 @@ static void bare_init(bare *b, const uint8_t *token, size_t len)
     check(mm_openssl_export_public_key(&device, MM_OPENSSL_DER, &out), "export");
     const unsigned char *q = spki;
     bare_pub = d2i_PUBKEY(NULL, &q, (long)out.len);
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (bare_pub == NULL || ctx == NULL || !bare_verify_in(ctx, b)) {
+    if (bare_pub == NULL) {
+        die("the attestation key's public half");
+    }
+    bench_ecdsa e;
+    bench_ecdsa_init(&e, bare_pub, "SHA256", 'v');
+    if (!bare_verify_in(&e, b)) {
         die("the bare side does not verify the token");
     }
-    EVP_MD_CTX_free(ctx);
+    bench_ecdsa_free(&e);
 }
 
 static void log_line(void *user, const char *line)
@@ -547,10 +622,7 @@ int main(void)
     }
     static client cl[CLIENTS];
     for (int i = 0; i < CLIENTS; i++) {
-        check(mm_http_client_new(&cl[i].h), "mm_http_client_new");
-        snprintf(cl[i].challenge_url, sizeof cl[i].challenge_url, "http://127.0.0.1:%u/challenge",
-                 vf_service_port(svc));
-        snprintf(cl[i].appraise_url, sizeof cl[i].appraise_url, "http://127.0.0.1:%u/appraise", vf_service_port(svc));
+        bench_http_open(&cl[i].h, vf_service_port(svc));
         cl[i].index = i;
     }
     long nproc = sysconf(_SC_NPROCESSORS_ONLN);
@@ -570,8 +642,8 @@ int main(void)
     bare_sample(&b, BARE_SECONDS);
 
     double t_challenge = 0, t_appraise = 0, t_sign = 0;
-    cpu_used = 0;
-    cpu_clients = 0;
+    memset(cpu_used, 0, sizeof cpu_used);
+    memset(cpu_clients, 0, sizeof cpu_clients);
     uint64_t done = 0;
     int rounds = 0;
     while (rounds < MAX_ROUNDS && t_challenge + t_appraise < seconds) {
@@ -583,6 +655,14 @@ int main(void)
         rounds++;
         bare_sample(&b, BARE_SLICE); /* between rounds: the same load as they had */
     }
+    /* As many exchanges again with the handler called directly. */
+    double cpu_direct = 0;
+    for (int i = 0; i < rounds; i++) {
+        cpu_direct += direct_run(svc, CHALLENGE);
+        sign_all();
+        cpu_direct += direct_run(svc, APPRAISE);
+        verify_sample();
+    }
     bare_sample(&b, BARE_SECONDS);
     double ceiling = ceil_wall;
 
@@ -593,12 +673,20 @@ int main(void)
     printf("challenges (timed)            %8.0f /s\n", (double)done / t_challenge);
     printf("appraisals alone (timed)      %8.0f /s\n", appraise_only);
     printf("challenge + appraise (timed)  %8.0f /s   <- appraisals/s\n", rate);
-    double cpu_service = cpu_used - cpu_clients;
+    double cpu_all = cpu_used[CHALLENGE] + cpu_used[APPRAISE];
+    double cpu_cl = cpu_clients[CHALLENGE] + cpu_clients[APPRAISE];
+    double cpu_service = cpu_all - cpu_cl;
+    double cpu_service_appraise = cpu_used[APPRAISE] - cpu_clients[APPRAISE];
     double dedicated = 2.0 * (double)done / cpu_service;
-    printf("CPU per exchange (timed)      %8.1f us: service %.1f us, clients %.1f us (%.0f%% of %ld cores busy)\n",
-           1e6 * cpu_used / (double)done, 1e6 * cpu_service / (double)done, 1e6 * cpu_clients / (double)done,
-           100.0 * cpu_used / (t_challenge + t_appraise) / (double)nproc, nproc);
+    double dedicated_appraise = 2.0 * (double)done / cpu_service_appraise;
+    printf("CPU per exchange (timed)      %8.1f us: service %.1f us (%.1f of it appraising), clients %.1f us (%.0f%% "
+           "of %ld cores busy)\n",
+           1e6 * cpu_all / (double)done, 1e6 * cpu_service / (double)done, 1e6 * cpu_service_appraise / (double)done,
+           1e6 * cpu_cl / (double)done, 100.0 * cpu_all / (t_challenge + t_appraise) / (double)nproc, nproc);
     printf("two cores of service CPU      %8.0f /s   (exchanges per 2 s of the service's CPU time)\n", dedicated);
+    printf("the handler alone             %8.1f us per exchange (called directly, no HTTP: %.1f us of the service's "
+           "is the transport)\n",
+           1e6 * cpu_direct / (double)done, 1e6 * (cpu_service - cpu_direct) / (double)done);
     printf("evidence signing (not timed)  %8.0f /s on %d threads (the attester's cost, for scale)\n",
            (double)done / t_sign, SIGNERS);
     printf("bare ES256 verify, %d threads %8.0f /s   (the best of %d samples; by CPU time %.0f /s)\n\n", BARE_THREADS,
@@ -607,11 +695,11 @@ int main(void)
            "%.2f); appraise phase alone ratio %.3f\n",
            CLIENTS, rate, ceiling, rate / ceiling, TARGET_RATIO, appraise_only / ceiling);
     printf("verifier: by the service's CPU time (as if it had two cores of its own, the clients elsewhere): %.0f/s, "
-           "ratio %.3f\n",
-           dedicated, dedicated / ceil_cpu);
+           "ratio %.3f; appraisals alone %.0f/s, ratio %.3f\n",
+           dedicated, dedicated / ceil_cpu, dedicated_appraise, dedicated_appraise / ceil_cpu);
 
     for (int i = 0; i < CLIENTS; i++) {
-        mm_http_client_free(cl[i].h);
+        bench_http_close(&cl[i].h);
     }
     vf_service_close(svc);
     EVP_PKEY_free(bare_pub);
