@@ -61,7 +61,7 @@ void mm_sha256_stream_final(mm_sha256_stream *s, mm_sha256_compress_fn compress,
         s->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
     }
     compress(s->h, s->buf, 1);
-    for (unsigned i = 0; i < 8; i++) {
+    for (size_t i = 0; i < 8; i++) {
         out[4 * i] = (uint8_t)(s->h[i] >> 24);
         out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
         out[4 * i + 2] = (uint8_t)(s->h[i] >> 8);

@@ -198,6 +198,9 @@ bool mo_sha256_fast(void);
 bool mo_sha256_begin(mm_crypto_ctx *ctx, int32_t alg);
 bool mo_sha256_update(mm_crypto_ctx *ctx, mm_bytes data);
 bool mo_sha256_end(mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len);
+/* Feeds data to the mm_sha256_stream at the start of ctx's state when ctx
+ * is of kind (MO_CTX_SHA256, or MO_CTX_HMAC256 for its inner hash). */
+bool mo_sha256_stream_feed(mm_crypto_ctx *ctx, uint32_t kind, mm_bytes data);
 
 /* The same fast path for HMAC-SHA-256 (ops_mac.c): begin is true when it
  * started ctx (a symmetric key of this backend, SHA-256, fast SHA-256). */

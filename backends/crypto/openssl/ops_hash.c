@@ -8,6 +8,7 @@
  * Otherwise an EVP_MD_CTX per context, freed by final or abort whatever
  * happens, since the wrapper ends the context either way.
  */
+#include <openssl/crypto.h>
 #include <string.h>
 
 #include "internal.h"
@@ -28,17 +29,20 @@ bool mo_sha256_begin(mm_crypto_ctx *ctx, int32_t alg)
     return true;
 }
 
-bool mo_sha256_update(mm_crypto_ctx *ctx, mm_bytes data)
+bool mo_sha256_stream_feed(mm_crypto_ctx *ctx, uint32_t kind, mm_bytes data)
 {
-    if (ctx->aux != MO_CTX_SHA256) {
+    if (ctx->aux != kind) {
         return false;
     }
     mm_sha256_stream s;
     memcpy(&s, ctx->opaque, sizeof s);
     mm_sha256_stream_update(&s, mo_sha256_compress, data.ptr, data.len);
     memcpy(ctx->opaque, &s, sizeof s);
+    OPENSSL_cleanse(&s, sizeof s); /* an HMAC's inner state is keyed */
     return true;
 }
+
+bool mo_sha256_update(mm_crypto_ctx *ctx, mm_bytes data) { return mo_sha256_stream_feed(ctx, MO_CTX_SHA256, data); }
 
 bool mo_sha256_end(mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len)
 {

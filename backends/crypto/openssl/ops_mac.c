@@ -77,15 +77,7 @@ bool mo_hmac256_begin(mm_crypto_ctx *ctx, int32_t hash_alg, const mm_key *key)
 
 bool mo_hmac256_update(mm_crypto_ctx *ctx, mm_bytes data)
 {
-    if (ctx->aux != MO_CTX_HMAC256) {
-        return false;
-    }
-    mm_sha256_stream s;
-    memcpy(&s, ctx->opaque, sizeof s); /* inner comes first */
-    mm_sha256_stream_update(&s, mo_sha256_compress, data.ptr, data.len);
-    memcpy(ctx->opaque, &s, sizeof s);
-    OPENSSL_cleanse(&s, sizeof s);
-    return true;
+    return mo_sha256_stream_feed(ctx, MO_CTX_HMAC256, data); /* the inner stream comes first */
 }
 
 bool mo_hmac256_end(mm_crypto_ctx *ctx, uint8_t out[MM_HASH_MAX], size_t *len)
