@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 
+#include "mamori/cose.h"
 #include "mamori/crypto.h"
 
 /* The public half of key alone, read back from its SubjectPublicKeyInfo,
@@ -20,6 +21,26 @@ EVP_PKEY *bench_public_half(EVP_PKEY *key);
 /* mamori's private key: the PEM OpenSSL writes for priv, read by mamori
  * (alg: the algorithm to pin, or 0). */
 void bench_import_private(EVP_PKEY *priv, int32_t alg, mm_key *out);
+
+/*
+ * The bare side of an ES256 COSE_Sign1: what OpenSSL is given to verify the
+ * same signature over the same bytes. Built once, before timing.
+ */
+
+/* Opens msg, a COSE_Sign1, tagged 61 (a CWT) or not. */
+void bench_open_sign1(mm_bytes msg, mm_cose_sign1 *out);
+
+/* The Sig_structure ["Signature1", protected, h'', payload] into
+ * out[0..cap); its length. */
+size_t bench_sig_structure1(mm_bytes protected_bytes, mm_bytes payload, uint8_t *out, size_t cap);
+
+/* A P-256 signature in COSE's form (r || s, 64 bytes) as the DER OpenSSL
+ * takes, into der[0..cap); its length. */
+size_t bench_es256_der(const uint8_t rs[64], uint8_t *der, size_t cap);
+
+/* The public half of mamori's key as libcrypto has it (its
+ * SubjectPublicKeyInfo read back). EVP_PKEY_free() it. */
+EVP_PKEY *bench_libcrypto_public(const mm_key *key);
 
 /* The least one ECDSA operation costs with OpenSSL, the bound no wrapper
  * can beat: the message's digest in one call (the digest fetched once),

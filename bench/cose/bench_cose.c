@@ -157,23 +157,9 @@ static void keyset_free(keyset *k)
 }
 
 /*
- * ECDSA signatures between COSE's r || s and DER, for the bare side and the
- * cross-checks (never inside a timed loop).
+ * ECDSA signatures from DER to COSE's r || s, for the cross-checks (never
+ * inside a timed loop; the other way is bench_es256_der()).
  */
-
-static size_t raw_to_der(const uint8_t raw[SIG_LEN], uint8_t der[DER_SIG_MAX])
-{
-    ECDSA_SIG *sig = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(raw, SIG_LEN / 2, NULL);
-    BIGNUM *s = BN_bin2bn(raw + SIG_LEN / 2, SIG_LEN / 2, NULL);
-    bench_require(sig != NULL && r != NULL && s != NULL && ECDSA_SIG_set0(sig, r, s) == 1, "ECDSA_SIG_set0");
-    int len = i2d_ECDSA_SIG(sig, NULL);
-    bench_require(len > 0 && len <= DER_SIG_MAX, "i2d_ECDSA_SIG");
-    unsigned char *p = der;
-    bench_require(i2d_ECDSA_SIG(sig, &p) == len, "i2d_ECDSA_SIG");
-    ECDSA_SIG_free(sig);
-    return (size_t)len;
-}
 
 static void der_to_raw(const uint8_t *der, size_t len, uint8_t raw[SIG_LEN])
 {
@@ -343,7 +329,7 @@ static void case_init(bench_case *c, keyset *k, size_t payload_len, bench_rng *r
     bench_check(mm_cbor_enc_finish(&enc, &c->tbs_len), "Sig_structure");
 
     if (k->alg == MM_ALG_ES256) {
-        c->sig_der_len = raw_to_der(s.signature.ptr, c->sig_der);
+        c->sig_der_len = bench_es256_der(s.signature.ptr, c->sig_der, sizeof c->sig_der);
     } else {
         memcpy(c->sig_der, s.signature.ptr, SIG_LEN);
         c->sig_der_len = SIG_LEN;
@@ -460,7 +446,7 @@ static void check_last_signature(bench_case *c, op_fn op)
         size_t der_len = SIG_LEN;
         const uint8_t *sig = c->out + c->out_len - SIG_LEN;
         if (c->key->alg == MM_ALG_ES256) {
-            der_len = raw_to_der(sig, der);
+            der_len = bench_es256_der(sig, der, sizeof der);
             sig = der;
         }
         if (memcmp(c->out, c->msg, c->msg_len - SIG_LEN) != 0 ||

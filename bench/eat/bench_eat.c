@@ -232,30 +232,10 @@ NOINLINE static bool op_bare_sign(bench_case *c)
 /* The Sig_structure and DER signature of c->token, for the bare side. */
 static void prepare_bare(bench_case *c)
 {
-    mm_cbor_dec d;
-    bool tagged;
-    bench_check(mm_cbor_dec_init(&d, mm_bytes_make(c->token, c->token_len), 0), "token");
-    bench_check(mm_cbor_opt_tag(&d, MM_CWT_TAG, &tagged), "tag 61");
-    size_t at = mm_cbor_dec_offset(&d);
     mm_cose_sign1 s;
-    bench_check(mm_cose_sign1_decode(mm_bytes_make(c->token + at, c->token_len - at), &s, NULL), "decode");
-    mm_cbor_enc enc;
-    mm_cbor_enc_init(&enc, c->tbs, sizeof c->tbs);
-    mm_cbor_put_array(&enc, 4);
-    mm_cbor_put_cstr(&enc, "Signature1");
-    mm_cbor_put_bstr(&enc, s.hdr.protected_bytes);
-    mm_cbor_put_bstr(&enc, mm_bytes_make(NULL, 0));
-    mm_cbor_put_bstr(&enc, s.payload);
-    bench_check(mm_cbor_enc_finish(&enc, &c->tbs_len), "Sig_structure");
-    ECDSA_SIG *sig = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(s.signature.ptr, 32, NULL);
-    BIGNUM *sv = BN_bin2bn(s.signature.ptr + 32, 32, NULL);
-    bench_require(sig != NULL && r != NULL && sv != NULL && ECDSA_SIG_set0(sig, r, sv) == 1, "ECDSA_SIG_set0");
-    unsigned char *p = c->sig_der;
-    int len = i2d_ECDSA_SIG(sig, &p);
-    bench_require(len > 0 && len <= DER_SIG_MAX, "i2d_ECDSA_SIG");
-    c->sig_der_len = (size_t)len;
-    ECDSA_SIG_free(sig);
+    bench_open_sign1(mm_bytes_make(c->token, c->token_len), &s);
+    c->tbs_len = bench_sig_structure1(s.hdr.protected_bytes, s.payload, c->tbs, sizeof c->tbs);
+    c->sig_der_len = bench_es256_der(s.signature.ptr, c->sig_der, sizeof c->sig_der);
 }
 
 static void case_init(bench_case *c, const char *name, keyset *k, bool teep)

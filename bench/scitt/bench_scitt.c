@@ -440,29 +440,10 @@ static double receipt_bare_rate(const stmt *s, double seconds, bare *b)
     bench_check(mm_scitt_leaf_of_statement(mm_crypto_openssl(), mm_bytes_make(s->bytes, s->len), &leaf), "leaf");
     bench_check(mm_scitt_receipt_decode(mm_bytes_make(s->receipt, s->receipt_len), &rec, NULL), "receipt decode");
     bench_check(mm_scitt_receipt_verify(&rec, &leaf, &vo, &p), "receipt verify");
-    mm_cbor_enc enc;
-    mm_cbor_enc_init(&enc, b->msg, sizeof b->msg);
-    mm_cbor_put_array(&enc, 4);
-    mm_cbor_put_cstr(&enc, "Signature1");
-    mm_cbor_put_bstr(&enc, rec.sign1.hdr.protected_bytes);
-    mm_cbor_put_bstr(&enc, mm_bytes_make(NULL, 0));
-    mm_cbor_put_bstr(&enc, mm_bytes_make(p.root, sizeof p.root));
-    bench_check(mm_cbor_enc_finish(&enc, &b->msg_len), "Sig_structure");
-    /* The service's public key and its signature, in OpenSSL's forms. */
-    uint8_t spki[256];
-    mm_buf out = mm_buf_make(spki, sizeof spki);
-    bench_check(mm_openssl_export_public_key(&ts_pub, MM_OPENSSL_DER, &out), "export");
-    const unsigned char *q = spki;
-    b->pub = d2i_PUBKEY(NULL, &q, (long)out.len);
-    ECDSA_SIG *sig = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(rec.sign1.signature.ptr, 32, NULL);
-    BIGNUM *sv = BN_bin2bn(rec.sign1.signature.ptr + 32, 32, NULL);
-    if (b->pub == NULL || sig == NULL || ECDSA_SIG_set0(sig, r, sv) != 1) {
-        bench_die("bare receipt key or signature");
-    }
-    unsigned char *d = b->sig;
-    b->sig_len = (size_t)i2d_ECDSA_SIG(sig, &d);
-    ECDSA_SIG_free(sig);
+    b->msg_len = bench_sig_structure1(rec.sign1.hdr.protected_bytes, mm_bytes_make(p.root, sizeof p.root), b->msg,
+                                      sizeof b->msg);
+    b->pub = bench_libcrypto_public(&ts_pub);
+    b->sig_len = bench_es256_der(rec.sign1.signature.ptr, b->sig, sizeof b->sig);
     if (!bare_verify(b)) {
         bench_die("bare receipt signature does not verify");
     }

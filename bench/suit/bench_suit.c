@@ -118,39 +118,6 @@ static void run_bare(void *ctx)
     b->ok = ok;
 }
 
-/* The Sig_structure of a detached COSE_Sign1 with protected {1: -7}. */
-static size_t sig_structure(const uint8_t *payload, size_t len, uint8_t *out)
-{
-    mm_cbor_enc e;
-    mm_cbor_enc_init(&e, out, 256);
-    mm_cbor_put_array(&e, 4);
-    mm_cbor_put_cstr(&e, "Signature1");
-    mm_cbor_put_bstr(&e, MM_BYTES_LIT("\xa1\x01\x26"));
-    mm_cbor_put_bstr(&e, mm_bytes_make(NULL, 0));
-    mm_cbor_put_bstr(&e, mm_bytes_make(payload, len));
-    size_t n = 0;
-    bench_check(mm_cbor_enc_finish(&e, &n), "Sig_structure");
-    return n;
-}
-
-/* r || s to DER for OpenSSL. */
-static size_t to_der(const uint8_t *rs, uint8_t *der)
-{
-    ECDSA_SIG *s = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(rs, 32, NULL);
-    BIGNUM *sv = BN_bin2bn(rs + 32, 32, NULL);
-    if (s == NULL || r == NULL || sv == NULL || ECDSA_SIG_set0(s, r, sv) != 1) {
-        bench_die("ECDSA_SIG");
-    }
-    uint8_t *p = der;
-    int n = i2d_ECDSA_SIG(s, &p);
-    ECDSA_SIG_free(s);
-    if (n <= 0) {
-        bench_die("i2d_ECDSA_SIG");
-    }
-    return (size_t)n;
-}
-
 static const char vendor_hex[] = "fa6b4a53d5ad5fdfbe9de663e4d41ffe";
 static const char class_hex[] = "1492af1425695e48bf429b2d51f2ab45";
 
@@ -244,9 +211,9 @@ static int bench_time(bool once)
     static uint8_t der[80];
     static bare_side b;
     b.tbs = tbs;
-    b.tbs_len = sig_structure(digest_item.ptr, digest_item.len, tbs);
+    b.tbs_len = bench_sig_structure1(s1.hdr.protected_bytes, digest_item, tbs, sizeof tbs);
     b.der = der;
-    b.der_len = to_der(s1.signature.ptr, der);
+    b.der_len = bench_es256_der(s1.signature.ptr, der, sizeof der);
     b.image = image;
     b.pub = bench_public_half(priv);
     bench_ecdsa_init(&b.ecdsa, b.pub, "SHA256", 'v');

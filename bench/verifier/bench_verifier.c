@@ -571,42 +571,11 @@ static void bare_sample(const bare *b, double seconds)
  * key's public half for libcrypto. */
 static void bare_init(bare *b, const uint8_t *token, size_t len)
 {
-    mm_cbor_dec d;
-    bool tagged = false;
-    check(mm_cbor_dec_init(&d, mm_bytes_make(token, len), 0), "token");
-    check(mm_cbor_opt_tag(&d, MM_CWT_TAG, &tagged), "tag 61");
-    size_t at = mm_cbor_dec_offset(&d);
     mm_cose_sign1 s;
-    check(mm_cose_sign1_decode(mm_bytes_make(token + at, len - at), &s, NULL), "COSE_Sign1");
-    mm_cbor_enc enc;
-    mm_cbor_enc_init(&enc, b->tbs, sizeof b->tbs);
-    mm_cbor_put_array(&enc, 4);
-    mm_cbor_put_cstr(&enc, "Signature1");
-    mm_cbor_put_bstr(&enc, s.hdr.protected_bytes);
-    mm_cbor_put_bstr(&enc, mm_bytes_make(NULL, 0));
-    mm_cbor_put_bstr(&enc, s.payload);
-    check(mm_cbor_enc_finish(&enc, &b->tbs_len), "Sig_structure");
-    ECDSA_SIG *sig = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(s.signature.ptr, 32, NULL);
-    BIGNUM *sv = BN_bin2bn(s.signature.ptr + 32, 32, NULL);
-    if (sig == NULL || r == NULL || sv == NULL || ECDSA_SIG_set0(sig, r, sv) != 1) {
-        die("ECDSA_SIG_set0");
-    }
-    unsigned char *p = b->sig;
-    int n = i2d_ECDSA_SIG(sig, &p);
-    ECDSA_SIG_free(sig);
-    if (n <= 0 || (size_t)n > sizeof b->sig) {
-        die("i2d_ECDSA_SIG");
-    }
-    b->sig_len = (size_t)n;
-    uint8_t spki[256];
-    mm_buf out = mm_buf_make(spki, sizeof spki);
-    check(mm_openssl_export_public_key(&device, MM_OPENSSL_DER, &out), "export");
-    const unsigned char *q = spki;
-    bare_pub = d2i_PUBKEY(NULL, &q, (long)out.len);
-    if (bare_pub == NULL) {
-        die("the attestation key's public half");
-    }
+    bench_open_sign1(mm_bytes_make(token, len), &s);
+    b->tbs_len = bench_sig_structure1(s.hdr.protected_bytes, s.payload, b->tbs, sizeof b->tbs);
+    b->sig_len = bench_es256_der(s.signature.ptr, b->sig, sizeof b->sig);
+    bare_pub = bench_libcrypto_public(&device);
     bench_ecdsa e;
     bench_ecdsa_init(&e, bare_pub, "SHA256", 'v');
     if (!bare_verify_in(&e, b)) {
