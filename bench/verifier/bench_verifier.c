@@ -60,13 +60,9 @@
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <stdatomic.h>
-#include <openssl/bn.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/x509.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +73,7 @@
 #include "mamori/crypto_openssl.h"
 #include "mamori/ear.h"
 #include "mamori/eat.h"
+#include "bench_common.h"
 #include "bench_http.h"
 #include "bench_ossl.h"
 #include "mamori/http.h"
@@ -102,34 +99,6 @@
 #define RESULT_MAX     2048
 #define NONCE_LEN      40
 #define TARGET_RATIO   0.5
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench_verifier: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    ERR_print_errors_fp(stderr);
-    exit(1);
-}
-
-static void check(mm_err e, const char *what)
-{
-    if (e != MM_OK) {
-        die("%s: %s (%s)", what, mm_strerror(e), mm_errname(e));
-    }
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /*
  * The device and its evidence.
@@ -187,7 +156,7 @@ static size_t sign_token(const uint8_t nonce[NONCE_LEN], uint8_t out[TOKEN_MAX])
     o.alg = MM_ALG_ES256;
     o.kid = mm_bytes_make(device_kid, sizeof device_kid - 1);
     mm_buf b = mm_buf_make(out, TOKEN_MAX);
-    check(mm_eat_sign(&c, &o, 0, &b), "mm_eat_sign");
+    bench_check(mm_eat_sign(&c, &o, 0, &b), "mm_eat_sign");
     return b.len;
 }
 
@@ -211,7 +180,7 @@ static double sign_all(void)
     pthread_t t[SIGNERS];
     sign_job jobs[SIGNERS];
     size_t n = (size_t)CLIENTS * BATCH;
-    double start = now_s();
+    double start = bench_wall_s();
     for (size_t i = 0; i < SIGNERS; i++) {
         jobs[i].from = n * i / SIGNERS;
         jobs[i].to = n * (i + 1) / SIGNERS;
@@ -220,7 +189,7 @@ static double sign_all(void)
     for (size_t i = 0; i < SIGNERS; i++) {
         pthread_join(t[i], NULL);
     }
-    return now_s() - start;
+    return bench_wall_s() - start;
 }
 
 /*
@@ -229,16 +198,16 @@ static double sign_all(void)
 static void provision(const char *path)
 {
     vf_store *s = NULL;
-    check(vf_store_open(path, 1, &s), "vf_store_open");
+    bench_check(vf_store_open(path, 1, &s), "vf_store_open");
     uint8_t buf[512], cose[512], tp[MM_HASH_MAX];
     mm_key_parts parts;
-    check(mm_key_export(&device, 0, &parts, buf, sizeof buf), "mm_key_export");
+    bench_check(mm_key_export(&device, 0, &parts, buf, sizeof buf), "mm_key_export");
     parts.d = mm_bytes_make(NULL, 0); /* the public half only */
     mm_buf out = mm_buf_make(cose, sizeof cose);
     mm_bytes kid = mm_bytes_make(device_kid, sizeof device_kid - 1);
-    check(mm_cose_key_encode(&parts, kid, 0, &out), "mm_cose_key_encode");
+    bench_check(mm_cose_key_encode(&parts, kid, 0, &out), "mm_cose_key_encode");
     size_t tl = 0;
-    check(mm_cose_key_thumbprint(mm_crypto_openssl(), &parts, MM_ALG_SHA256, tp, &tl), "thumbprint");
+    bench_check(mm_cose_key_thumbprint(mm_crypto_openssl(), &parts, MM_ALG_SHA256, tp, &tl), "thumbprint");
     vf_endorsement e;
     memset(&e, 0, sizeof e);
     e.scope.ueid = mm_bytes_make(ueid, sizeof ueid);
@@ -246,7 +215,7 @@ static void provision(const char *path)
     e.kid = kid;
     e.thumbprint = mm_bytes_make(tp, tl);
     e.source = MM_BYTES_LIT("bench");
-    check(vf_store_add_endorsement(s, &e, NULL), "vf_store_add_endorsement");
+    bench_check(vf_store_add_endorsement(s, &e, NULL), "vf_store_add_endorsement");
     vf_scope dev = {mm_bytes_make(ueid, sizeof ueid), {NULL, 0}, {NULL, 0}};
     const vf_ref refs[] = {
         {0, dev, VF_REF_SWNAME, MM_BYTES_LIT("Acme OS"), 0, 0, {NULL, 0}, MM_BYTES_LIT("bench")},
@@ -255,7 +224,7 @@ static void provision(const char *path)
         {0, dev, VF_REF_DEBUG, {NULL, 0}, 0, MM_EAT_DBG_DISABLED, {NULL, 0}, MM_BYTES_LIT("bench")},
         {0, dev, VF_REF_SECURE_BOOT, {NULL, 0}, 0, 0, {NULL, 0}, MM_BYTES_LIT("bench")},
     };
-    check(vf_store_add_refs(s, refs, sizeof refs / sizeof refs[0], NULL), "vf_store_add_refs");
+    bench_check(vf_store_add_refs(s, refs, sizeof refs / sizeof refs[0], NULL), "vf_store_add_refs");
     vf_store_close(s);
 }
 
@@ -315,18 +284,11 @@ static bool nonce_of(mm_bytes body, uint8_t out[NONCE_LEN])
     return false;
 }
 
-static double thread_cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void *client_main(void *arg)
 {
     client *c = arg;
     pthread_barrier_wait(&clk.go);
-    double cpu0 = thread_cpu_s();
+    double cpu0 = bench_cpu_s();
     for (size_t i = 0; i < BATCH && c->failed == 0; i++) {
         slot *s = &slots[c->index][i];
         bench_http_reply rep;
@@ -352,10 +314,10 @@ static void *client_main(void *arg)
         atomic_fetch_add(&clk.done, 1);
     }
     if (atomic_exchange(&clk.finished, 1) == 0) {
-        clk.first_at = now_s();
+        clk.first_at = bench_wall_s();
         clk.done_at_first = atomic_load(&clk.done);
     }
-    c->cpu = thread_cpu_s() - cpu0;
+    c->cpu = bench_cpu_s() - cpu0;
     return NULL;
 }
 
@@ -386,11 +348,11 @@ static void phase_run(client *cl, phase ph)
     }
     double cpu0 = cpu_s();
     pthread_barrier_wait(&clk.go);
-    double start = now_s();
+    double start = bench_wall_s();
     for (int i = 0; i < CLIENTS; i++) {
         pthread_join(t[i], NULL);
     }
-    wall_whole[ph] += now_s() - start;
+    wall_whole[ph] += bench_wall_s() - start;
     cpu_used[ph] += cpu_s() - cpu0;
     pthread_barrier_destroy(&clk.go);
     steady_s[ph] += clk.first_at - start;
@@ -398,7 +360,7 @@ static void phase_run(client *cl, phase ph)
     for (int i = 0; i < CLIENTS; i++) {
         cpu_clients[ph] += cl[i].cpu;
         if (cl[i].failed != 0) {
-            die("client %d: %s", i, cl[i].why);
+            bench_die("client %d: %s", i, cl[i].why);
         }
     }
 }
@@ -420,7 +382,7 @@ static void *direct_main(void *arg)
 {
     direct_job *j = arg;
     slot *all = &slots[0][0];
-    double cpu0 = thread_cpu_s();
+    double cpu0 = bench_cpu_s();
     for (size_t i = j->from; i < j->to && j->failed == NULL; i++) {
         mm_http_request req;
         memset(&req, 0, sizeof req);
@@ -449,7 +411,7 @@ static void *direct_main(void *arg)
         }
         free(resp.body);
     }
-    j->cpu = thread_cpu_s() - cpu0;
+    j->cpu = bench_cpu_s() - cpu0;
     return NULL;
 }
 
@@ -467,7 +429,7 @@ static double direct_run(vf_service *svc, phase ph)
     for (size_t i = 0; i < DIRECT_THREADS; i++) {
         pthread_join(t[i], NULL);
         if (jobs[i].failed != NULL) {
-            die("%s", jobs[i].failed);
+            bench_die("%s", jobs[i].failed);
         }
         cpu += jobs[i].cpu;
     }
@@ -488,11 +450,11 @@ static void verify_sample(void)
     for (int i = 0; i < SAMPLE; i++) {
         const slot *s = &slots[i % CLIENTS][(size_t)i * 37 % BATCH];
         mm_ear ear;
-        check(mm_ear_verify(mm_bytes_make(s->result, s->result_len), &co, NULL, mm_bytes_make(s->nonce, NONCE_LEN), &st,
-                            &ear),
-              "a result does not verify");
+        bench_check(mm_ear_verify(mm_bytes_make(s->result, s->result_len), &co, NULL,
+                                  mm_bytes_make(s->nonce, NONCE_LEN), &st, &ear),
+                    "a result does not verify");
         if (ear.status != MM_AR4SI_AFFIRMING) {
-            die("a result is not affirming (status %u)", ear.status);
+            bench_die("a result is not affirming (status %u)", ear.status);
         }
     }
 }
@@ -524,18 +486,18 @@ static void *bare_main(void *arg)
     bare_job *j = arg;
     bench_ecdsa e;
     bench_ecdsa_init(&e, bare_pub, "SHA256", 'v');
-    double cpu0 = thread_cpu_s();
-    double end = now_s() + j->seconds;
+    double cpu0 = bench_cpu_s();
+    double end = bench_wall_s() + j->seconds;
     uint64_t n = 0;
-    while ((n & 63) != 0 || now_s() < end) {
+    while ((n & 63) != 0 || bench_wall_s() < end) {
         if (!bare_verify_in(&e, j->b)) {
-            die("bare ES256 verify failed");
+            bench_die("bare ES256 verify failed");
         }
         n++;
     }
     bench_ecdsa_free(&e);
     j->ops = n;
-    j->cpu = thread_cpu_s() - cpu0;
+    j->cpu = bench_cpu_s() - cpu0;
     return NULL;
 }
 
@@ -550,7 +512,7 @@ static void bare_sample(const bare *b, double seconds)
 {
     pthread_t t[BARE_THREADS];
     bare_job jobs[BARE_THREADS];
-    double start = now_s();
+    double start = bench_wall_s();
     for (int i = 0; i < BARE_THREADS; i++) {
         jobs[i] = (bare_job){b, seconds, 0, 0};
         pthread_create(&t[i], NULL, bare_main, &jobs[i]);
@@ -562,7 +524,7 @@ static void bare_sample(const bare *b, double seconds)
         ops += jobs[i].ops;
         per_cpu += jobs[i].cpu > 0 ? (double)jobs[i].ops / jobs[i].cpu : 0;
     }
-    double wall = (double)ops / (now_s() - start);
+    double wall = (double)ops / (bench_wall_s() - start);
     ceil_wall = wall > ceil_wall ? wall : ceil_wall;
     ceil_cpu = per_cpu > ceil_cpu ? per_cpu : ceil_cpu;
 }
@@ -579,7 +541,7 @@ static void bare_init(bare *b, const uint8_t *token, size_t len)
     bench_ecdsa e;
     bench_ecdsa_init(&e, bare_pub, "SHA256", 'v');
     if (!bare_verify_in(&e, b)) {
-        die("the bare side does not verify the token");
+        bench_die("the bare side does not verify the token");
     }
     bench_ecdsa_free(&e);
 }
@@ -592,17 +554,18 @@ static void log_line(void *user, const char *line)
 
 int main(void)
 {
+    bench_init("bench_verifier", ERR_print_errors_fp);
     const char *env = getenv("MM_BENCH_VERIFIER_SECONDS");
     double seconds = env != NULL ? atof(env) : ROUNDS_SECONDS;
     seconds = seconds < 0.5 ? 0.5 : seconds > 60 ? 60 : seconds;
     char dir[64];
     snprintf(dir, sizeof dir, "/tmp/mm-bench-verifier-XXXXXX");
     if (mkdtemp(dir) == NULL) {
-        die("cannot make a folder under /tmp");
+        bench_die("cannot make a folder under /tmp");
     }
     const mm_crypto *ossl = mm_crypto_openssl();
-    check(mm_key_generate(ossl, MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, MM_KEY_EXTRACTABLE, &device), "keygen");
-    check(mm_key_generate(ossl, MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, 0, &verifier), "keygen");
+    bench_check(mm_key_generate(ossl, MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, MM_KEY_EXTRACTABLE, &device), "keygen");
+    bench_check(mm_key_generate(ossl, MM_KTY_EC2, MM_CRV_P256, MM_ALG_ES256, 0, &verifier), "keygen");
     char db[128];
     snprintf(db, sizeof db, "%s/verifier.db", dir);
     provision(db);
@@ -621,7 +584,7 @@ int main(void)
     vf_service *svc = NULL;
     vf_error err;
     if (vf_service_open(&cfg, &svc, &err) != MM_OK || vf_service_start(svc, &err) != MM_OK) {
-        die("%s", err.msg);
+        bench_die("%s", err.msg);
     }
     static client cl[CLIENTS];
     for (int i = 0; i < CLIENTS; i++) {

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "mamori/cose.h"
 #include "mamori/crypto_openssl.h"

@@ -2,10 +2,11 @@
 /*
  * Streaming HMAC with SHA-256/384/512 (RFC 2104). HMAC-SHA-256 on a CPU with
  * the SHA extensions runs on mm_sha256_stream in the context (below); the
- * rest on the digest fetched once (mo_md_fetched) rather than EVP_MAC: EVP_MAC fetches its implementation
- * and builds three digest contexts per call, which cost more than the MAC
- * itself for the short messages HMAC is used on here (nonces, tokens). The
- * padded key stays only in the context, which is wiped when freed.
+ * rest on the digest fetched once (mo_md_fetched) rather than EVP_MAC, which
+ * fetches its implementation and builds three digest contexts per call: more
+ * than the MAC itself costs on the short messages HMAC is used on here
+ * (nonces, tokens). The padded key stays only in the context, which is wiped
+ * when freed.
  */
 #include <openssl/crypto.h>
 #include <stdlib.h>
@@ -20,6 +21,19 @@ typedef struct mo_hmac {
     size_t block;
     uint8_t opad[HMAC_BLOCK_MAX]; /* the key XOR 0x5c, for the outer hash */
 } mo_hmac;
+
+/* RFC 2104's key blocks: key0 (the key, or its digest when the key is
+ * longer than a block) zero-padded to block bytes, XOR 0x36 for the inner
+ * hash and 0x5c for the outer. */
+static void key_pads(const uint8_t *key0, size_t len, size_t block, uint8_t *ipad, uint8_t *opad)
+{
+    memset(ipad, 0x36, block);
+    memset(opad, 0x5c, block);
+    for (size_t i = 0; i < len; i++) {
+        ipad[i] ^= key0[i];
+        opad[i] ^= key0[i];
+    }
+}
 
 static void hmac_free(mo_hmac *h)
 {
@@ -47,28 +61,28 @@ bool mo_hmac256_begin(mm_crypto_ctx *ctx, int32_t hash_alg, const mm_key *key)
     if (hash_alg != MM_ALG_SHA256 || k == NULL || !mo_sha256_fast()) {
         return false; /* the general path, which also says what is wrong */
     }
-    uint8_t pad[64];
-    memset(pad, 0, sizeof pad);
-    if (k->len > sizeof pad) {
+    uint8_t digest[32];
+    const uint8_t *key0 = k->k;
+    size_t len = k->len;
+    if (len > 64) {
         mm_sha256_stream t;
         mm_sha256_stream_init(&t);
         mm_sha256_stream_update(&t, mo_sha256_compress, k->k, k->len);
-        mm_sha256_stream_final(&t, mo_sha256_compress, pad);
-    } else {
-        memcpy(pad, k->k, k->len);
+        mm_sha256_stream_final(&t, mo_sha256_compress, digest);
+        key0 = digest;
+        len = sizeof digest;
     }
+    uint8_t ipad[64];
+    uint8_t opad[64];
+    key_pads(key0, len, 64, ipad, opad);
     hmac256 h;
-    for (size_t i = 0; i < sizeof pad; i++) {
-        pad[i] ^= 0x5c;
-    }
     memcpy(h.outer, mm_sha256_iv, sizeof h.outer);
-    mo_sha256_compress(h.outer, pad, 1);
-    for (size_t i = 0; i < sizeof pad; i++) {
-        pad[i] ^= 0x5c ^ 0x36;
-    }
+    mo_sha256_compress(h.outer, opad, 1);
     mm_sha256_stream_init(&h.inner);
-    mm_sha256_stream_update(&h.inner, mo_sha256_compress, pad, sizeof pad);
-    OPENSSL_cleanse(pad, sizeof pad);
+    mm_sha256_stream_update(&h.inner, mo_sha256_compress, ipad, sizeof ipad);
+    OPENSSL_cleanse(digest, sizeof digest);
+    OPENSSL_cleanse(ipad, sizeof ipad);
+    OPENSSL_cleanse(opad, sizeof opad);
     memcpy(ctx->opaque, &h, sizeof h);
     OPENSSL_cleanse(&h, sizeof h);
     ctx->aux = MO_CTX_HMAC256;
@@ -123,20 +137,22 @@ mm_err mo_hmac_init(mm_crypto_ctx *ctx, int32_t hash_alg, const mm_key *key)
     h->block = (size_t)EVP_MD_get_block_size(md);
     h->md = EVP_MD_CTX_new();
     uint8_t ipad[HMAC_BLOCK_MAX];
-    memset(ipad, 0, sizeof ipad);
+    uint8_t digest[EVP_MAX_MD_SIZE];
     bool ok = h->md != NULL && h->block != 0 && h->block <= HMAC_BLOCK_MAX;
     /* A key longer than a block is replaced by its digest (RFC 2104). */
-    unsigned int klen = 0;
-    if (ok && k->len > h->block) {
-        ok = EVP_Digest(k->k, k->len, ipad, &klen, md, NULL) == 1;
-    } else if (ok) {
-        memcpy(ipad, k->k, k->len);
+    const uint8_t *key0 = k->k;
+    size_t len = k->len;
+    if (ok && len > h->block) {
+        unsigned int dl = 0;
+        ok = EVP_Digest(k->k, k->len, digest, &dl, md, NULL) == 1;
+        key0 = digest;
+        len = dl;
     }
-    for (size_t i = 0; ok && i < h->block; i++) {
-        h->opad[i] = (uint8_t)(ipad[i] ^ 0x5c);
-        ipad[i] ^= 0x36;
+    if (ok) {
+        key_pads(key0, len, h->block, ipad, h->opad);
     }
     ok = ok && EVP_DigestInit_ex2(h->md, md, NULL) == 1 && EVP_DigestUpdate(h->md, ipad, h->block) == 1;
+    OPENSSL_cleanse(digest, sizeof digest);
     OPENSSL_cleanse(ipad, sizeof ipad);
     if (!ok) {
         hmac_free(h);
